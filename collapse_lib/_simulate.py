@@ -1,0 +1,225 @@
+"""The simulation engine: :func:`simulate`."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from ._families import Family
+from ._rng import CHUNK, _as_seed_sequence, _BlockRNG, _chunk_bounds
+from ._run import Run
+from ._validate import _check_choice, _check_int, _check_real
+
+#: Working memory aimed at for one block of replicates, in bytes.
+_BLOCK_BYTES = 64 << 20
+
+#: Threads that process blocks of replicates in parallel.
+_WORKERS = max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                      else (os.cpu_count() or 1)))
+
+SCHEMES = ("replace", "accumulate")
+METHODS = ("auto", "exact", "samples")
+
+
+def simulate(
+    family: Family,
+    *,
+    generations: int,
+    sizes,
+    replicates: int = 1,
+    scheme: str = "replace",
+    fresh: float = 0.0,
+    seed=None,
+    method: str = "auto",
+    record="all",
+    max_bytes: float = 2e9,
+) -> Run:
+    r"""Simulate recursive training: refit a model, round after round, on its own samples.
+
+    Generation 0 is the truth :math:`\theta_0 = \theta^*`. Round :math:`t = 1, \dots, G`
+    draws :math:`n_t` new observations -- each from the truth with probability
+    :math:`\varepsilon` (``fresh``) and from :math:`p_{\theta_{t-1}}` otherwise -- and fits
+    :math:`\theta_t` with the family's estimator on
+
+    * the new observations only (``scheme="replace"``), or
+    * every observation drawn so far (``scheme="accumulate"``), so the real data of
+      round 1 stays in the training set while its share :math:`n_1 / \sum_{s \le t} n_s`
+      goes to 0.
+
+    Round 1 draws from the truth only, so :math:`\theta_1` is the *real-only* model.
+
+    Parameters
+    ----------
+    family : Family
+        A model family carrying the truth and the estimator, e.g.
+        ``Gaussian(estimator="unbiased")``.
+    generations : int
+        Number of rounds :math:`G \ge 0`.
+    sizes : int, sequence of int, or callable
+        The sample-size schedule :math:`n_t`: one int for every round, a sequence of
+        length ``generations``, or a function ``t -> n_t`` of the round ``t = 1..G``
+        (see :mod:`collapse_lib.schedules`).
+    replicates : int
+        Number of independent runs.
+    scheme : {"replace", "accumulate"}
+    fresh : float
+        Fresh fraction :math:`\varepsilon \in [0, 1]` (Borkar's persistent excitation);
+        0 is pure synthetic training.
+    seed : None, int or numpy.random.SeedSequence
+        Root of the random streams; stored on the result as ``run.seed`` (a
+        ``SeedSequence`` whose ``entropy`` reproduces the run). Replicates are split into
+        chunks of 1024, each with independent streams derived from the root, so the
+        result does not depend on the internal block size.
+    method : {"auto", "exact", "samples"}
+        ``"exact"`` draws sufficient statistics from their exact distributions;
+        ``"samples"`` draws the observations themselves and refits (a cross-check);
+        ``"auto"`` uses ``"exact"`` where the family has it for these settings.
+    record : "all", "last" or int
+        Which generations to keep: all of them (0..G), only the last, or every
+        ``k``-th (0, k, 2k, ...) plus the last.
+    max_bytes : float
+        Refuse, before allocating, a run whose recorded output would exceed this many
+        bytes (default 2 GB).
+
+    Returns
+    -------
+    Run
+        ``run[name]`` has shape ``(replicates, len(run.generations))`` plus the
+        parameter's own shape.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For any invalid argument, naming it and its value.
+
+    Examples
+    --------
+    >>> import collapse_lib as cl
+    >>> run = cl.simulate(cl.Gaussian(estimator="unbiased"), generations=100, sizes=20,
+    ...                   replicates=1000, seed=1)
+    >>> run["sigma2"].shape
+    (1000, 101)
+    """
+    if not isinstance(family, Family):
+        raise TypeError(f"family must be a collapse_lib model family, got {family!r}")
+    generations = _check_int("generations", generations, minimum=0)
+    replicates = _check_int("replicates", replicates, minimum=1)
+    scheme = _check_choice("scheme", scheme, SCHEMES)
+    fresh = _check_real("fresh", fresh, low=0.0, high=1.0)
+    method = _check_choice("method", method, METHODS)
+    max_bytes = _check_real("max_bytes", max_bytes, low=0.0, low_open=True)
+    has_exact = family._has_exact(scheme, fresh)
+    if method == "exact" and not has_exact:
+        raise ValueError(
+            f"method='exact' is not available for {family!r} with scheme={scheme!r} and "
+            f"fresh={fresh}; use method='samples' (or 'auto')")
+    exact = has_exact if method == "auto" else method == "exact"
+    n_t = _resolve_sizes(sizes, generations, family._min_size(), family)
+    recorded = _recorded(record, generations)
+    seq = _as_seed_sequence(seed)
+
+    shapes = family._param_shapes()
+    need = replicates * (len(recorded) * sum(8 * int(np.prod(s)) for s in shapes.values())
+                         + family._extra_bytes(scheme, int(n_t.sum())))
+    if need > max_bytes:
+        raise ValueError(
+            f"this run would need about {need / 1e9:.2f} GB ({replicates} replicates x "
+            f"{len(recorded)} recorded generations), more than max_bytes={max_bytes:.3g}; "
+            "record fewer generations (record='last' or record=k), use fewer replicates, "
+            "or raise max_bytes")
+
+    values = {name: np.empty((replicates, len(recorded)) + s) for name, s in shapes.items()}
+    position = {g: i for i, g in enumerate(recorded)}
+    bounds = _chunk_bounds(replicates)
+    per_block = max(1, _BLOCK_BYTES // (family._state_bytes() * CHUNK))
+    # Threads pay off when each round's array work is large (the vectorised fast path,
+    # big categorical or matrix states); small per-round work would only fight over the GIL.
+    parallel = family._fast(scheme, fresh, exact) or family._state_bytes() * CHUNK >= _BLOCK_BYTES // 16
+    if parallel:
+        per_block = min(per_block, -(-len(bounds) // _WORKERS))
+    blocks = [range(a, min(a + per_block, len(bounds))) for a in range(0, len(bounds), per_block)]
+
+    def run_block(ids):
+        rng = _BlockRNG(seq, ids, [bounds[i] for i in ids], family._roles)
+        rows = slice(bounds[ids[0]][0], bounds[ids[-1]][1])
+
+        def sink(t, current):
+            for name, arr in current.items():
+                values[name][rows, position[t]] = arr
+
+        def record_rows(a, b):
+            return [g for g in recorded if a <= g <= b]
+
+        state = family._init(rng.size)
+        if 0 in position:
+            sink(0, family._current(state))
+        if family._fast(scheme, fresh, exact):
+            family._run_fast(state, n_t, rng, record_rows, sink)
+        else:
+            for t in range(1, generations + 1):
+                family._step(state, t, int(n_t[t - 1]), rng, scheme, fresh, exact)
+                if t in position:
+                    sink(t, family._current(state))
+        return family._extras(state) or {}
+
+    # Blocks own disjoint replicate rows and their own streams, and NumPy releases the
+    # GIL while drawing and computing, so blocks run in parallel threads.
+    if parallel and len(blocks) > 1:
+        with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
+            parts = list(pool.map(run_block, blocks))
+    else:
+        parts = [run_block(blocks[0])]
+    extras = {k: np.concatenate([p[k] for p in parts], axis=0) for k in parts[0]}
+
+    return Run(
+        family=family, values=values, generations=np.asarray(recorded, dtype=np.int64),
+        sizes=n_t, seed=seq, scheme=scheme, fresh=fresh,
+        method="exact" if exact else "samples", replicates=replicates,
+        n_generations=generations,
+        extras=extras,
+    )
+
+
+def _resolve_sizes(sizes, generations: int, minimum: int, family) -> np.ndarray:
+    """The schedule n_1..n_G as an int64 array, validated."""
+    if isinstance(sizes, (str, bytes)):
+        raise TypeError(f"sizes must be an int, a sequence of ints or a callable, got {sizes!r}")
+    if isinstance(sizes, Callable):
+        n_t = [sizes(t) for t in range(1, generations + 1)]
+        where = "sizes(t)"
+    elif isinstance(sizes, (Sequence, np.ndarray)):
+        n_t = list(np.asarray(sizes).ravel()) if isinstance(sizes, np.ndarray) else list(sizes)
+        if len(n_t) != generations:
+            raise ValueError(
+                f"sizes must have one entry per generation ({generations}), got {len(n_t)}")
+        where = "sizes"
+    else:
+        _check_int("sizes", sizes)
+        n_t = [sizes] * generations
+        where = "sizes"
+    out = np.empty(generations, dtype=np.int64)
+    for t, n in enumerate(n_t, start=1):
+        try:
+            out[t - 1] = _check_int(f"{where} at t={t}", n, minimum=1)
+        except TypeError:
+            raise TypeError(
+                f"{where} at t={t} must be an integer, got {n!r}; round your schedule "
+                "(collapse_lib.schedules returns integers)") from None
+        if n < minimum:
+            raise ValueError(f"{where} at t={t} must be >= {minimum} for {family!r}, got {n}")
+    return out
+
+
+def _recorded(record, generations: int) -> list[int]:
+    """Generation indices kept in the output."""
+    if isinstance(record, str):
+        _check_choice("record", record, ("all", "last"))
+        return list(range(generations + 1)) if record == "all" else [generations]
+    k = _check_int("record", record, minimum=1)
+    kept = list(range(0, generations + 1, k))
+    if kept[-1] != generations:
+        kept.append(generations)
+    return kept
