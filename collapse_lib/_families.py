@@ -118,6 +118,12 @@ class Gaussian(Family):
         If True the variance stays at ``sigma2`` and only the mean is refitted (the
         mean random walk :math:`\mu_t = \mu_{t-1} + \sigma Z_t / \sqrt{n_t}` under
         replace).
+    shrink : tuple (c, beta), optional
+        A deliberately biased variance estimator: the fit (``"mle"`` or
+        ``"unbiased"``) on :math:`N` observations is multiplied by
+        :math:`1 - c N^{-\beta}`, a relative bias of order :math:`N^{-\beta}`
+        (``0 < c < 1``, ``beta > 0``). Used to show that bias demands faster-growing
+        sample sizes (Cheng et al.).
 
     Notes
     -----
@@ -142,7 +148,7 @@ class Gaussian(Family):
 
     _roles = ("normal", "gamma", "binom", "uniform")
 
-    def __init__(self, mu=0.0, sigma2=1.0, estimator="mle", known_variance=False):
+    def __init__(self, mu=0.0, sigma2=1.0, estimator="mle", known_variance=False, shrink=None):
         self.mu = _check_real("mu", mu)
         self.sigma2 = _check_real("sigma2", sigma2, low=0.0, low_open=True)
         self.estimator = _check_choice("estimator", estimator, _ESTIMATORS)
@@ -151,10 +157,30 @@ class Gaussian(Family):
         self.known_variance = bool(known_variance)
         self.ddof = 1 if self.estimator == "unbiased" else 0
         self.params = ("mu",) if self.known_variance else ("mu", "sigma2", "log_sigma2")
+        if shrink is not None:
+            if self.known_variance:
+                raise ValueError("shrink applies to the variance estimate; it cannot be used "
+                                 "with known_variance=True")
+            if not isinstance(shrink, (tuple, list)) or len(shrink) != 2:
+                raise TypeError(f"shrink must be a pair (c, beta), got {shrink!r}")
+            shrink = (_check_real("shrink c", shrink[0], low=0.0, high=1.0, low_open=True,
+                                  high_open=True),
+                      _check_real("shrink beta", shrink[1], low=0.0, low_open=True))
+        self.shrink = shrink
 
     def __repr__(self):
         kv = ", known_variance=True" if self.known_variance else ""
-        return f"Gaussian(mu={self.mu!r}, sigma2={self.sigma2!r}, estimator={self.estimator!r}{kv})"
+        sh = f", shrink={self.shrink!r}" if self.shrink else ""
+        return (f"Gaussian(mu={self.mu!r}, sigma2={self.sigma2!r}, "
+                f"estimator={self.estimator!r}{kv}{sh})")
+
+    def _log_divisor(self, N):
+        """log of what divides the sum of squared deviations of N observations."""
+        out = np.log(N - self.ddof)
+        if self.shrink:
+            c, beta = self.shrink
+            out = out - np.log1p(-c * np.power(N, -beta, dtype=float))
+        return out
 
     def truth(self):
         out = {"mu": np.float64(self.mu)}
@@ -247,14 +273,14 @@ class Gaussian(Family):
         if scheme == "replace":
             st["mu"] = mean
             if log_ss is not None:
-                st["log_s2"] = log_ss - np.log(n - self.ddof)
+                st["log_s2"] = log_ss - self._log_divisor(n)
             return
         N = st["N"]
         if log_ss is None:
             st["mu"] = st["mu"] + (mean - st["mu"]) * (n / (N + n))
         else:
             _, st["mu"], st["M2"] = _chan(N, st["mu"], st["M2"], n, mean, np.exp(log_ss))
-            st["log_s2"] = np.log(st["M2"]) - np.log(N + n - self.ddof)
+            st["log_s2"] = np.log(st["M2"]) - self._log_divisor(N + n)
         st["N"] = N + n
 
     # -- fast path: replace without fresh data, all generations at once --------------
@@ -280,7 +306,7 @@ class Gaussian(Family):
             else:
                 g = rng.draw("gamma", "standard_gamma", lead=(L,), shape=((ns - 1) / 2)[:, None])
                 inc = np.log(g)
-                inc += np.log(2.0 / (ns - self.ddof))[:, None]
+                inc += (np.log(2.0) - self._log_divisor(ns))[:, None]
                 ls_path = np.cumsum(inc, axis=0, out=inc)
                 ls_path += st["log_s2"]
                 # sd_{t-1} / sqrt(n_t) for every round, from the previous log-variance

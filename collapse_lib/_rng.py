@@ -18,7 +18,7 @@ import numbers
 import numpy as np
 
 #: Number of replicates that share one set of random streams.
-CHUNK = 1024
+CHUNK = 512
 
 
 def _as_seed_sequence(seed) -> np.random.SeedSequence:

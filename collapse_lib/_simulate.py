@@ -71,7 +71,7 @@ def simulate(
     seed : None, int or numpy.random.SeedSequence
         Root of the random streams; stored on the result as ``run.seed`` (a
         ``SeedSequence`` whose ``entropy`` reproduces the run). Replicates are split into
-        chunks of 1024, each with independent streams derived from the root, so the
+        chunks of 512, each with independent streams derived from the root, so the
         result does not depend on the internal block size.
     method : {"auto", "exact", "samples"}
         ``"exact"`` draws sufficient statistics from their exact distributions;

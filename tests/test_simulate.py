@@ -264,3 +264,23 @@ def test_run_helpers():
     with pytest.raises(ValueError, match="scalar"):
         cat.quantiles("probs")
     assert "total collapse" in cat.summary()
+
+
+def test_shrunken_variance_estimator_has_the_stated_bias():
+    """One round of the shrunken estimator: E sigma2_1 = (1 - c n^-beta) sigma2_0
+    for the unbiased base; checked within 4 standard errors."""
+    c, beta, n = 0.5, 0.5, 16
+    fam = cl.Gaussian(estimator="unbiased", shrink=(c, beta))
+    run = cl.simulate(fam, generations=1, sizes=n, replicates=40_000, seed=3)
+    s2 = run["sigma2"][:, 1]
+    expected = 1 - c * n ** -beta
+    assert abs(s2.mean() - expected) < 4 * s2.std(ddof=1) / np.sqrt(s2.size)
+    acc = cl.simulate(fam, generations=1, sizes=n, replicates=20_000, seed=4, scheme="accumulate")
+    s2 = acc["sigma2"][:, 1]  # round 1 of accumulate fits the real data alone
+    assert abs(s2.mean() - expected) < 4 * s2.std(ddof=1) / np.sqrt(s2.size)
+    with pytest.raises(ValueError, match="shrink c"):
+        cl.Gaussian(shrink=(1.5, 0.5))
+    with pytest.raises(TypeError, match="shrink"):
+        cl.Gaussian(shrink=0.5)
+    with pytest.raises(ValueError, match="known_variance"):
+        cl.Gaussian(known_variance=True, shrink=(0.5, 0.5))
