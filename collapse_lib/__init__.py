@@ -19,6 +19,7 @@ from ._families import (
     Gaussian,
     MultivariateGaussian,
     Poisson,
+    SpikeUniform,
 )
 from ._rng import CHUNK
 from ._run import Run
@@ -33,6 +34,7 @@ __all__ = [
     "MultivariateGaussian",
     "Poisson",
     "Run",
+    "SpikeUniform",
     "simulate",
 ]
 

@@ -29,6 +29,7 @@ from abc import ABC, abstractmethod
 
 import numpy as np
 
+from . import _spike
 from ._validate import _as_real_array, _check_choice, _check_probs, _check_real
 
 #: Number of array elements handled at once when a round draws its observations.
@@ -733,3 +734,89 @@ class MultivariateGaussian(Family):
         if fresh == 0:
             return m + np.einsum("bij,bj->bi", L, mean), np.linalg.cholesky(m2)
         return mean, np.linalg.cholesky(m2)
+
+
+# ------------------------------------------------------------- non-smooth counterexample
+
+
+class SpikeUniform(Family):
+    r"""Uniform background plus a narrow uniform spike: accumulation does not save it.
+
+    :math:`p_\theta = (1-\alpha)\,U[0, 2] + \alpha\, U[\theta, \theta + w(\theta)]` with
+    a doubly exponential width :math:`w(\theta) = \exp(-\omega_0 e^{b\theta})`,
+    :math:`\theta \in [0, 1]`. The MLE exists, is computed exactly (over a finite set of
+    candidates) and is consistent for i.i.d. data, yet under ``scheme="accumulate"`` a
+    single background point in the *capture zone* can take the MLE, and the synthetic
+    data then keep it there: a counterexample in the spirit of Barzilai and Shamir
+    (2025), who show that smoothness assumptions cannot be dropped. This construction
+    is ours, not the paper's; its mathematics is in :mod:`collapse_lib._spike`.
+
+    Parameters
+    ----------
+    theta : float
+        True spike location :math:`\theta^* \in [0, 1]` (default 0.99).
+    weight, omega0, rate : float
+        Spike weight :math:`\alpha \in (0,1)`, log-width at the origin
+        :math:`\omega_0 \ge 1` and rate :math:`b > 0`, with
+        :math:`b\,\omega_0 e^{-\omega_0} \le 1`.
+
+    Notes
+    -----
+    Only ``method="samples"`` exists (the MLE needs the data themselves); under
+    accumulate every replicate keeps all its observations, so memory grows as
+    :math:`\sum_t n_t` per replicate. Recorded parameter ``"theta"``.
+    """
+
+    params = ("theta",)
+    _roles = ("sample", "truth", "uniform")
+
+    def __init__(self, theta=_spike.THETA_STAR, weight=_spike.WEIGHT, omega0=_spike.OMEGA0,
+                 rate=_spike.RATE):
+        self.theta = _check_real("theta", theta, low=0.0, high=1.0)
+        self.weight = _check_real("weight", weight, low=0.0, high=1.0, low_open=True, high_open=True)
+        self.omega0 = _check_real("omega0", omega0, low=1.0)
+        self.rate = _check_real("rate", rate, low=0.0, low_open=True)
+        _spike._check_constants(self.weight, self.omega0, self.rate)
+
+    def __repr__(self):
+        return (f"SpikeUniform(theta={self.theta!r}, weight={self.weight!r}, "
+                f"omega0={self.omega0:.4g}, rate={self.rate!r})")
+
+    @property
+    def _constants(self):
+        return {"weight": self.weight, "omega0": self.omega0, "rate": self.rate}
+
+    def truth(self):
+        return {"theta": np.float64(self.theta)}
+
+    def _has_exact(self, scheme, fresh):
+        return False
+
+    def _state_bytes(self):
+        return 1 << 20
+
+    def _extra_bytes(self, scheme, total):
+        return 8 * total if scheme == "accumulate" else 0
+
+    def _init(self, B):
+        return {"theta": np.full(B, self.theta), "data": None, "N": 0}
+
+    def _current(self, st):
+        return {"theta": st["theta"]}
+
+    def _draws(self, theta, n, rng, role):
+        return rng.apply(role, lambda gen, theta: _spike._sample(theta, n, gen, **self._constants),
+                         per_rep={"theta": theta})
+
+    def _step(self, st, t, n, rng, scheme, fresh, exact):
+        x = self._draws(st["theta"], n, rng, "sample")
+        if fresh > 0:
+            real = rng.draw("uniform", "random", tail=(n,)) < fresh
+            x = np.where(real, self._draws(np.full(rng.size, self.theta), n, rng, "truth"), x)
+        if scheme == "accumulate":
+            if st["data"] is None:
+                st["data"] = np.empty((rng.size, int(st["total"])))
+            st["data"][:, st["N"]:st["N"] + n] = x
+            st["N"] += n
+            x = st["data"][:, :st["N"]]
+        st["theta"] = _spike._mle(x, **self._constants)

@@ -64,6 +64,15 @@ class _BlockRNG:
             })
         self.size = self._bounds[-1][1]
 
+    def apply(self, role, fn, per_rep, **params):
+        """``fn(generator, **per_rep_slices, **params)`` for each chunk, rows stacked.
+
+        For samplers that take a Generator and return one row per replicate.
+        """
+        parts = [fn(gens[role], **{k: v[a:b] for k, v in per_rep.items()}, **params)
+                 for gens, (a, b) in zip(self._gens, self._bounds)]
+        return np.concatenate(parts, axis=0)
+
     def draw(self, role, dist, *, lead=(), tail=(), per_rep=None, **params):
         lead, tail = tuple(lead), tuple(tail)
         out = None

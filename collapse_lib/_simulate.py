@@ -122,14 +122,15 @@ def simulate(
     seq = _as_seed_sequence(seed)
 
     shapes = family._param_shapes()
-    need = replicates * (len(recorded) * sum(8 * int(np.prod(s)) for s in shapes.values())
-                         + family._extra_bytes(scheme, int(n_t.sum())))
-    if need > max_bytes:
+    recorded_bytes = replicates * len(recorded) * sum(8 * int(np.prod(s)) for s in shapes.values())
+    kept_bytes = replicates * family._extra_bytes(scheme, int(n_t.sum()))
+    if recorded_bytes + kept_bytes > max_bytes:
         raise ValueError(
-            f"this run would need about {need / 1e9:.2f} GB ({replicates} replicates x "
-            f"{len(recorded)} recorded generations), more than max_bytes={max_bytes:.3g}; "
-            "record fewer generations (record='last' or record=k), use fewer replicates, "
-            "or raise max_bytes")
+            f"this run would need about {(recorded_bytes + kept_bytes) / 1e9:.2f} GB "
+            f"({recorded_bytes / 1e9:.2f} GB for {replicates} replicates x {len(recorded)} "
+            f"recorded generations, {kept_bytes / 1e9:.2f} GB of per-replicate data), more "
+            f"than max_bytes={max_bytes:.3g}; record fewer generations (record='last' or "
+            "record=k), use fewer replicates or rounds, or raise max_bytes")
 
     values = {name: np.empty((replicates, len(recorded)) + s) for name, s in shapes.items()}
     position = {g: i for i, g in enumerate(recorded)}
@@ -154,6 +155,7 @@ def simulate(
             return [g for g in recorded if a <= g <= b]
 
         state = family._init(rng.size)
+        state["total"] = int(n_t.sum())
         if 0 in position:
             sink(0, family._current(state))
         if family._fast(scheme, fresh, exact):

@@ -15,6 +15,7 @@ FAMILIES = {
     "poisson": lambda: cl.Poisson(1.5),
     "categorical": lambda: cl.Categorical([0.5, 0.3, 0.15, 0.05]),
     "mvn": lambda: cl.MultivariateGaussian([0.0, 1.0], [[1.0, 0.6], [0.6, 2.0]]),
+    "spike": lambda: cl.SpikeUniform(),
 }
 
 
@@ -117,7 +118,7 @@ def test_replicates_are_independent_streams():
 def test_result_does_not_depend_on_block_size(monkeypatch, key, scheme, fresh):
     fam = FAMILIES[key]()
     kw = dict(generations=4, sizes=6, replicates=3 * cl.CHUNK + 7, scheme=scheme, fresh=fresh,
-              seed=11, record="last", method="samples" if key == "mvn" and fresh else "auto")
+              seed=11, record="last")
     ref = cl.simulate(fam, **kw)
     monkeypatch.setattr(_simulate, "_BLOCK_BYTES", 1)  # one chunk per block
     monkeypatch.setattr(_simulate, "_WORKERS", 3)
@@ -141,7 +142,7 @@ def test_gaussian_fast_path_matches_round_by_round_loop(monkeypatch):
 
 CASES = [(key, scheme, fresh) for key in sorted(FAMILIES)
          for scheme in ("replace", "accumulate") for fresh in (0.0, 0.25)
-         if not (key == "mvn" and fresh > 0)]
+         if not (key == "mvn" and fresh > 0) and key != "spike"]
 
 
 @pytest.mark.parametrize("key,scheme,fresh", CASES)
@@ -284,3 +285,16 @@ def test_shrunken_variance_estimator_has_the_stated_bias():
         cl.Gaussian(shrink=0.5)
     with pytest.raises(ValueError, match="known_variance"):
         cl.Gaussian(known_variance=True, shrink=(0.5, 0.5))
+
+
+def test_spike_family_runs_by_samples_and_keeps_its_data():
+    fam = cl.SpikeUniform()
+    with pytest.raises(ValueError, match="method='exact'"):
+        cl.simulate(fam, generations=2, sizes=5, method="exact")
+    acc = cl.simulate(fam, generations=5, sizes=50, replicates=64, scheme="accumulate", seed=2)
+    assert acc.method == "samples"
+    theta = acc["theta"]
+    assert np.all((theta >= 0) & (theta <= 1))
+    with pytest.raises(ValueError, match="record="):
+        cl.simulate(fam, generations=1000, sizes=1000, replicates=1000, scheme="accumulate",
+                    record="last")
