@@ -12,6 +12,7 @@ Notation follows the book: generation 0 is the truth :math:`\\theta_0`, round
 ``"accumulate"`` and ``fresh`` is the fraction :math:`\\varepsilon` of real data.
 """
 
+from . import plotting, schedules, theory, widgets
 from ._families import (
     Bernoulli,
     Categorical,
@@ -36,6 +37,10 @@ __all__ = [
     "Run",
     "SpikeUniform",
     "simulate",
+    "plotting",
+    "schedules",
+    "theory",
+    "widgets",
 ]
 
 __version__ = "0.1.0"

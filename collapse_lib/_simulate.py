@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
+from . import schedules
 from ._families import Family
 from ._rng import CHUNK, _as_seed_sequence, _BlockRNG, _chunk_bounds
 from ._run import Run
@@ -186,33 +186,13 @@ def simulate(
 
 
 def _resolve_sizes(sizes, generations: int, minimum: int, family) -> np.ndarray:
-    """The schedule n_1..n_G as an int64 array, validated."""
-    if isinstance(sizes, (str, bytes)):
-        raise TypeError(f"sizes must be an int, a sequence of ints or a callable, got {sizes!r}")
-    if isinstance(sizes, Callable):
-        n_t = [sizes(t) for t in range(1, generations + 1)]
-        where = "sizes(t)"
-    elif isinstance(sizes, (Sequence, np.ndarray)):
-        n_t = list(np.asarray(sizes).ravel()) if isinstance(sizes, np.ndarray) else list(sizes)
-        if len(n_t) != generations:
-            raise ValueError(
-                f"sizes must have one entry per generation ({generations}), got {len(n_t)}")
-        where = "sizes"
-    else:
-        _check_int("sizes", sizes)
-        n_t = [sizes] * generations
-        where = "sizes"
-    out = np.empty(generations, dtype=np.int64)
-    for t, n in enumerate(n_t, start=1):
-        try:
-            out[t - 1] = _check_int(f"{where} at t={t}", n, minimum=1)
-        except TypeError:
-            raise TypeError(
-                f"{where} at t={t} must be an integer, got {n!r}; round your schedule "
-                "(collapse_lib.schedules returns integers)") from None
-        if n < minimum:
-            raise ValueError(f"{where} at t={t} must be >= {minimum} for {family!r}, got {n}")
-    return out
+    """The schedule n_1..n_G as an int64 array, checked against the family's minimum."""
+    n_t = schedules.sizes(sizes, generations)
+    low = np.flatnonzero(n_t < minimum)
+    if low.size:
+        t = int(low[0]) + 1
+        raise ValueError(f"sizes at t={t} must be >= {minimum} for {family!r}, got {n_t[t - 1]}")
+    return n_t
 
 
 def _recorded(record, generations: int) -> list[int]:

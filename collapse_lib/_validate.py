@@ -87,3 +87,26 @@ def _check_probs(name: str, value, *, atol: float = 1e-9) -> np.ndarray:
     if abs(total - 1.0) > atol:
         raise ValueError(f"{name} must sum to 1, got sum {total!r}")
     return arr / total
+
+
+def _as_int_array(name: str, value, *, minimum: int | None = None) -> np.ndarray:
+    """Return ``value`` (an integer or an array of integers) as an int64 array, or raise.
+
+    Floats are rejected even when integral, booleans too, so that a mistyped size is
+    reported instead of being silently cast.
+    """
+    if isinstance(value, (bool, np.bool_, str, bytes)):
+        raise TypeError(f"{name} must be an integer or an array of integers, got {value!r}")
+    arr = np.asarray(value)
+    if arr.dtype == object and arr.ndim == 0 and isinstance(value, numbers.Integral):
+        arr = np.asarray(int(value))
+    if arr.size == 0 and arr.dtype != bool:
+        arr = arr.astype(np.int64)  # an empty list has no integer dtype of its own
+    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer):
+        raise TypeError(
+            f"{name} must be an integer or an array of integers, got {value!r} (dtype {arr.dtype})"
+        )
+    arr = arr.astype(np.int64)
+    if minimum is not None and arr.size and arr.min() < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value!r}")
+    return arr
