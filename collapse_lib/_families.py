@@ -148,6 +148,8 @@ class Gaussian(Family):
     """
 
     _roles = ("normal", "gamma", "binom", "uniform")
+    #: elements (generations x replicates) per segment of the vectorised path
+    _FAST_SEGMENT = 1 << 19
 
     def __init__(self, mu=0.0, sigma2=1.0, estimator="mle", known_variance=False, shrink=None):
         self.mu = _check_real("mu", mu)
@@ -284,39 +286,64 @@ class Gaussian(Family):
             st["log_s2"] = np.log(st["M2"]) - self._log_divisor(N + n)
         st["N"] = N + n
 
-    # -- fast path: replace without fresh data, all generations at once --------------
+    # -- fast path: no fresh data, all generations at once ------------------------------
     def _fast(self, scheme, fresh, exact):
-        return scheme == "replace" and fresh == 0 and exact
+        return fresh == 0 and exact
 
-    def _run_fast(self, st, sizes, rng, record_rows, sink):
-        """Vectorise over generations: cumulative sums of exact log-increments.
+    def _run_fast(self, st, sizes, rng, scheme, record_rows, sink):
+        r"""Vectorise over generations with cumulative sums of exact increments.
 
+        Replace: :math:`\log\sigma^2_t = \log\sigma^2_{t-1} + \log(2 g_t) - \log D(n_t)`
+        with :math:`g_t \sim \Gamma((n_t-1)/2)` and :math:`D(N)` the estimator's divisor.
+        Accumulate: Chan's pooled update is multiplicative in the sum of squares,
+        :math:`M_t = M_{t-1}\,(1 + (2 g_t + z_t^2 N_{t-1}/N_t) / D(N_{t-1}))`, and the mean
+        moves by :math:`(n_t/N_t)\,\sigma_{t-1} z_t/\sqrt{n_t}`; the divisors depend only
+        on the deterministic pooled sizes :math:`N_t`, so both are cumulative sums too.
         ``sink(t, current)`` stores the parameters of every recorded generation.
         """
-        B = rng.size
-        seg = max(1, (1 << 22) // max(B, 1))
+        acc = scheme == "accumulate"
+        seg = max(1, self._FAST_SEGMENT // max(rng.size, 1))
         G = len(sizes)
         t0 = 0
         while t0 < G:
             ns = sizes[t0:t0 + seg].astype(float)
             L = len(ns)
+            N_new = st["N"] + np.cumsum(ns)
+            N_old = N_new - ns
+            weight = ns / N_new if acc else np.ones(L)
             z = rng.draw("normal", "standard_normal", lead=(L,))
             if self.known_variance:
-                z *= np.sqrt(self.sigma2 / ns)[:, None]
+                z *= (weight * np.sqrt(self.sigma2 / ns))[:, None]
                 ls_path = None
             else:
                 g = rng.draw("gamma", "standard_gamma", lead=(L,), shape=((ns - 1) / 2)[:, None])
-                inc = np.log(g)
-                inc += (np.log(2.0) - self._log_divisor(ns))[:, None]
-                ls_path = np.cumsum(inc, axis=0, out=inc)
-                ls_path += st["log_s2"]
+                log_prev = np.empty((L, rng.size))  # log sigma^2_{t-1}
+                if acc:
+                    # inc_t = log M_t - log M_{t-1}; round 1 starts from M_1 = sigma_0^2 2 g_1
+                    first = int(N_old[0] == 0)
+                    inc = 2.0 * g
+                    inc[first:] += z[first:] ** 2 * (N_old / N_new)[first:, None]
+                    inc[first:] /= np.exp(self._log_divisor(N_old[first:]))[:, None]
+                    np.log1p(inc[first:], out=inc[first:])
+                    if first:
+                        inc[0] = np.log(inc[0]) + st["log_s2"]
+                    log_m2 = np.cumsum(inc, axis=0, out=inc)
+                    if not first:
+                        log_m2 += st["log_m2"]
+                    st["log_m2"] = log_m2[-1].copy()
+                    ls_path = log_m2 - self._log_divisor(N_new)[:, None]
+                else:
+                    inc = np.log(g)
+                    inc += (np.log(2.0) - self._log_divisor(ns))[:, None]
+                    ls_path = np.cumsum(inc, axis=0, out=inc)
+                    ls_path += st["log_s2"]
                 # sd_{t-1} / sqrt(n_t) for every round, from the previous log-variance
-                sd = np.empty_like(ls_path)
-                sd[0] = st["log_s2"]
-                sd[1:] = ls_path[:-1]
-                sd -= np.log(ns)[:, None]
-                sd *= 0.5
-                z *= np.exp(sd, out=sd)
+                log_prev[0] = st["log_s2"]
+                log_prev[1:] = ls_path[:-1]
+                log_prev -= np.log(ns)[:, None]
+                log_prev *= 0.5
+                z *= np.exp(log_prev, out=log_prev)
+                z *= weight[:, None]
             mu_path = np.cumsum(z, axis=0, out=z)
             mu_path += st["mu"]
             for i in record_rows(t0 + 1, t0 + L):
@@ -324,10 +351,13 @@ class Gaussian(Family):
                 if ls_path is not None:
                     st["log_s2"] = ls_path[i - t0 - 1]
                 sink(i, self._current(st))
-            st["mu"] = mu_path[-1]
+            st["mu"] = mu_path[-1].copy()
             if ls_path is not None:
-                st["log_s2"] = ls_path[-1]
+                st["log_s2"] = ls_path[-1].copy()
+            st["N"] = N_new[-1]
             t0 += L
+        if acc and not self.known_variance and G:
+            st["M2"] = np.exp(st["log_m2"])
 
 
 def _chan(n_a, mean_a, m2_a, n_b, mean_b, m2_b):

@@ -159,7 +159,7 @@ def simulate(
         if 0 in position:
             sink(0, family._current(state))
         if family._fast(scheme, fresh, exact):
-            family._run_fast(state, n_t, rng, record_rows, sink)
+            family._run_fast(state, n_t, rng, scheme, record_rows, sink)
         else:
             for t in range(1, generations + 1):
                 family._step(state, t, int(n_t[t - 1]), rng, scheme, fresh, exact)
