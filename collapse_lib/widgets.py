@@ -1,0 +1,393 @@
+"""Explorers: a figure driven by controls, alive in a kernel and in the static book.
+
+An explorer shows the figure drawn by ``plot(fig, **values)`` for the values chosen
+with its controls (a slider over the listed numbers, or toggle buttons over the
+listed strings). It works in two modes:
+
+``"live"``
+    In a running kernel (JupyterLab, classic notebook) every change of a control
+    redraws the figure into one ``Image`` widget. Beyond ``plot`` itself an update
+    costs one matplotlib draw, a 64-colour PNG encoding (a few milliseconds) and
+    one message to the browser. Sliders report a value when released
+    (``continuous_update=False``), so dragging does not queue up redraws.
+``"static"``
+    In the built HTML book there is no kernel. The explorer then draws one frame
+    per point of the control grid :math:`V_1 \\times \\dots \\times V_k` up front
+    (:math:`\\prod_j |V_j|` frames) and stores them in nested ``Stack`` widgets.
+    Level :math:`j` of the nesting holds the :math:`|V_j|` alternatives for
+    control :math:`j`, and every stack of that level is ``jslink``-ed from the
+    control's ``index`` to its ``selected_index``. Moving a control therefore
+    switches frames inside the browser, from the saved widget state alone (the
+    HTML widget manager needs no server). A page holds at most
+    :data:`PAGE_BUDGET_BYTES` of explorer frames; larger grids are refused.
+
+``mode="auto"`` picks ``"static"`` when the environment variable
+:data:`MODE_ENV` equals ``"static"`` (the book build sets it, see
+:mod:`collapse_lib.sphinxext`) and ``"live"`` otherwise.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import itertools
+import math
+import numbers
+import os
+from collections.abc import Callable, Mapping, Sequence
+
+import ipywidgets
+import numpy as np
+from IPython.display import HTML, display
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image
+
+__all__ = ["explore", "Explorer", "MODE_ENV", "PAGE_BUDGET_BYTES", "DPI"]
+
+#: Environment variable that selects the mode of ``explore(..., mode="auto")``.
+MODE_ENV = "COLLAPSE_LIB_EXPLORER"
+#: Bytes of explorer frames (as embedded in the page, base64) allowed per page: with
+#: the rest of the page (about 0.1-0.3 MB of HTML) a page stays under 5 MB.
+PAGE_BUDGET_BYTES = 4_500_000
+#: Resolution of the frames in dots per inch: a (7, 4) figure is 560 x 320 pixels.
+DPI = 80
+
+_MODES = ("auto", "live", "static")
+_PALETTE_COLORS = 64
+_TEX_MARKERS = ("$", "\\(", "\\[")
+
+
+class _PageBudget:
+    """Explorer bytes already embedded in the current page.
+
+    The book build runs one kernel per page, so the process is the page.
+    """
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.used = 0
+
+    @property
+    def remaining(self) -> int:
+        return self.limit - self.used
+
+
+_page_budget = _PageBudget(PAGE_BUDGET_BYTES)
+
+
+class _Control:
+    """One validated control: its name, grid of values and starting index."""
+
+    def __init__(self, name, values, default):
+        self.name = name
+        self.values = values
+        self.is_number = not isinstance(values[0], str)
+        self.index = self._index_of(default) if default is not None else (
+            len(values) // 2 if self.is_number else 0)
+
+    def _index_of(self, value):
+        """Index of ``value`` in the grid; numbers match the nearest value within 1e-9."""
+        if self.is_number and isinstance(value, numbers.Real) and not isinstance(value, bool):
+            nearest = min(range(len(self.values)), key=lambda i: abs(self.values[i] - value))
+            if math.isclose(self.values[nearest], value, rel_tol=1e-9, abs_tol=0.0):
+                return nearest
+        elif not self.is_number and value in self.values:
+            return self.values.index(value)
+        raise ValueError(
+            f"defaults[{self.name!r}] = {value!r} is not one of the values of "
+            f"controls[{self.name!r}] = {list(self.values)!r}")
+
+    def labels(self):
+        """Slider labels: ``%.6g`` for numbers, falling back to ``repr`` if they collide."""
+        labels = [str(v) if isinstance(v, numbers.Integral) else f"{v:.6g}" for v in self.values]
+        if len(set(labels)) < len(labels):
+            labels = [repr(v.item() if isinstance(v, np.generic) else v) for v in self.values]
+        return labels
+
+    def widget(self, continuous_update: bool):
+        """A ``SelectionSlider`` over the numbers, or ``ToggleButtons`` over the strings."""
+        if self.is_number:
+            control = ipywidgets.SelectionSlider(
+                options=list(zip(self.labels(), self.values)), index=self.index,
+                description=self.name, continuous_update=continuous_update,
+                style={"description_width": "initial"},
+                layout=ipywidgets.Layout(width="min(100%, 30rem)"))
+        else:
+            control = ipywidgets.ToggleButtons(
+                options=list(self.values), index=self.index, description=self.name,
+                style={"description_width": "initial", "button_width": "auto"})
+        control.add_class("collapse-explorer-control")
+        return control
+
+
+class Explorer(ipywidgets.VBox):
+    """The widget returned by :func:`explore`.
+
+    Attributes
+    ----------
+    mode : {"live", "static"}
+        How the figure follows the controls.
+    controls : dict of str to ipywidgets.Widget
+        The control of each name, in the order given to :func:`explore`.
+    figure : ipywidgets.Image or ipywidgets.Stack
+        The figure area: the redrawn ``Image`` (live) or the outer ``Stack`` of
+        frames (static).
+    frames : dict of tuple to bytes
+        Static mode: the PNG frame of every grid point, keyed by the tuple of
+        values in control order. Empty in live mode.
+    links : tuple of ipywidgets.Link
+        Static mode: the ``jslink`` from each control to each stack of its level.
+    """
+
+    def __init__(self, mode, controls, figure, frames, links, header):
+        super().__init__(children=[*header, *controls.values(), figure])
+        self.add_class("collapse-explorer")
+        self.mode = mode
+        self.controls = controls
+        self.figure = figure
+        self.frames = frames
+        self.links = tuple(links)
+
+    def _ipython_display_(self):
+        # In the static book a reader without JavaScript sees the first frame.
+        if self.frames:
+            display(HTML(_noscript_html(self._first_frame())))
+        display(self._repr_mimebundle_(), raw=True)
+
+    def _first_frame(self):
+        return self.frames[tuple(c.value for c in self.controls.values())]
+
+
+def explore(plot: Callable, controls: Mapping, *, defaults: Mapping | None = None,
+            title: str | None = None, description: str | None = None,
+            figsize: tuple[float, float] = (7, 4), mode: str = "auto") -> Explorer:
+    """An explorer: the figure ``plot`` draws, driven by one control per parameter.
+
+    Parameters
+    ----------
+    plot : callable
+        ``plot(fig, **values)`` draws into the matplotlib ``Figure`` ``fig`` (cleared
+        before each call; constrained layout) for one value of each control.
+    controls : mapping of str to sequence
+        ``name -> values``. Real numbers (strictly increasing) give a slider over
+        exactly those values; strings (distinct) give toggle buttons. Names are
+        passed to ``plot`` as keyword arguments.
+    defaults : mapping of str to value, optional
+        Starting value per control (default: the middle number of a slider, the
+        first string of toggle buttons).
+    title, description : str, optional
+        Plain text shown above the controls. TeX is refused: the static book
+        cannot typeset math inside a widget, so put formulas in the prose.
+    figsize : (float, float)
+        Figure size in inches, drawn at :data:`DPI`.
+    mode : {"auto", "live", "static"}
+        ``"auto"`` is ``"static"`` when ``os.environ[MODE_ENV] == "static"`` and
+        ``"live"`` otherwise (see the module docstring).
+
+    Returns
+    -------
+    Explorer
+        An ``ipywidgets.VBox``; display it as the last expression of a cell.
+
+    Raises
+    ------
+    TypeError
+        If ``plot`` is not callable or a control's values are not a sequence of
+        real numbers or of strings.
+    ValueError
+        For an empty ``controls`` or control, unsorted or repeated values, an
+        unknown default, a bad ``figsize`` or ``mode``, or, in static mode, a
+        grid whose frames exceed the page budget.
+    """
+    if not callable(plot):
+        raise TypeError(f"plot must be callable as plot(fig, **values), got {plot!r}")
+    if mode not in _MODES:
+        raise ValueError(f"mode must be one of {_MODES}, got {mode!r}")
+    if mode == "auto":
+        mode = "static" if os.environ.get(MODE_ENV) == "static" else "live"
+    specs = _validate_controls(controls, defaults)
+    header = [_text_widget(title, "title", "strong"), _text_widget(description, "description", "span")]
+    header = [w for w in header if w is not None]
+    fig = Figure(figsize=_validate_figsize(figsize), dpi=DPI, layout="constrained")
+    canvas = FigureCanvasAgg(fig)
+    width, height = canvas.get_width_height()
+
+    def draw(values):
+        return _render_png(fig, canvas, plot, dict(zip((s.name for s in specs), values)))
+
+    def image(png):
+        return ipywidgets.Image(value=png, format="png", width=str(width), height=str(height),
+                                layout=ipywidgets.Layout(max_width="100%", height="auto"))
+
+    widgets = {s.name: s.widget(continuous_update=(mode == "static")) for s in specs}
+    if mode == "live":
+        figure = image(draw([s.values[s.index] for s in specs]))
+
+        def update(_change):
+            figure.value = draw([w.value for w in widgets.values()])
+
+        for w in widgets.values():
+            w.observe(update, names="value")
+        frames, links = {}, []
+    else:
+        frames = _static_frames(specs, draw)
+        figure, links = _nested_stacks(specs, list(widgets.values()), frames, image)
+    figure.add_class("collapse-explorer-figure")
+    return Explorer(mode, widgets, figure, frames, links, header)
+
+
+def _validate_controls(controls, defaults):
+    if not isinstance(controls, Mapping):
+        raise TypeError(f"controls must be a dict name -> sequence of values, got {controls!r}")
+    if not controls:
+        raise ValueError("controls must name at least one control, got an empty dict")
+    if defaults is None:
+        defaults = {}
+    if not isinstance(defaults, Mapping):
+        raise TypeError(f"defaults must be a dict name -> value or None, got {defaults!r}")
+    unknown = [k for k in defaults if k not in controls]
+    if unknown:
+        raise ValueError(f"defaults names unknown controls {unknown!r}; controls are "
+                         f"{list(controls)!r}")
+    return [_Control(name, _validate_values(name, values), defaults.get(name))
+            for name, values in controls.items()]
+
+
+def _validate_values(name, values):
+    if not isinstance(name, str) or not name.isidentifier():
+        raise ValueError(f"control names must be Python identifiers (they are passed to "
+                         f"plot as keywords), got {name!r}")
+    where = f"controls[{name!r}]"
+    if isinstance(values, np.ndarray):
+        if values.ndim != 1:
+            raise ValueError(f"{where} must be one-dimensional, got shape {values.shape}")
+        values = values.tolist()
+    if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
+        raise TypeError(f"{where} must be a sequence (list, tuple, range, 1-d array) of "
+                        f"values, got {values!r}")
+    values = tuple(values)
+    if not values:
+        raise ValueError(f"{where} is empty; give at least one value")
+    if all(isinstance(v, str) for v in values):
+        if len(set(values)) < len(values):
+            raise ValueError(f"{where} = {list(values)!r} repeats a value")
+        return values
+    if not all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in values):
+        raise TypeError(f"{where} must hold only real numbers (a slider) or only strings "
+                        f"(toggle buttons), got {list(values)!r}")
+    if not all(math.isfinite(v) for v in values):
+        raise ValueError(f"{where} = {list(values)!r} holds a non-finite number")
+    if any(b <= a for a, b in zip(values, values[1:])):
+        raise ValueError(f"{where} = {list(values)!r} must be strictly increasing")
+    return values
+
+
+def _validate_figsize(figsize):
+    try:
+        w, h = (float(x) for x in figsize)
+    except (TypeError, ValueError):
+        raise TypeError(f"figsize must be a pair of numbers (inches), got {figsize!r}") from None
+    if not (0 < w < 50 and 0 < h < 50):
+        raise ValueError(f"figsize must be two positive sizes in inches below 50, got {figsize!r}")
+    return w, h
+
+
+def _text_widget(text, name, tag):
+    if text is None:
+        return None
+    if not isinstance(text, str):
+        raise TypeError(f"{name} must be a str or None, got {text!r}")
+    if any(m in text for m in _TEX_MARKERS):
+        raise ValueError(f"{name} = {text!r} contains TeX, which the static book cannot "
+                         f"typeset inside a widget; keep it plain text and put formulas in "
+                         f"the surrounding prose")
+    widget = ipywidgets.HTML(f"<p><{tag}>{_escape(text)}</{tag}></p>")
+    widget.add_class(f"collapse-explorer-{name}")
+    return widget
+
+
+def _escape(text):
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _render_png(fig, canvas, plot, values):
+    """Draw ``plot(fig, **values)`` and encode it as a PNG with a 64-colour palette.
+
+    A palette keeps line plots sharp at about a quarter of the bytes of a
+    true-colour PNG, which is what makes precomputed frames affordable.
+    """
+    fig.clear()
+    plot(fig, **values)
+    canvas.draw()
+    rgb = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba()).convert("RGB")
+    paletted = rgb.quantize(colors=_PALETTE_COLORS, method=Image.Quantize.FASTOCTREE,
+                            dither=Image.Dither.NONE)
+    buffer = io.BytesIO()
+    paletted.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _embedded_size(png):
+    """Bytes a PNG takes in the page: base64 in the widget state."""
+    return 4 * math.ceil(len(png) / 3)
+
+
+def _static_frames(specs, draw):
+    """Draw every grid point, refusing grids that would exceed the page budget.
+
+    The size is estimated from the starting frame before the others are drawn,
+    and checked again on the actual frames. The starting frame counts twice: it
+    is also the ``<noscript>`` picture.
+    """
+    start = tuple(s.index for s in specs)
+    n_frames = math.prod(len(s.values) for s in specs)
+    first = draw([s.values[i] for s, i in zip(specs, start)])
+    _check_budget(specs, n_frames, (n_frames + 1) * _embedded_size(first), "estimated")
+    frames = {}
+    for point in itertools.product(*(range(len(s.values)) for s in specs)):
+        values = tuple(s.values[i] for s, i in zip(specs, point))
+        frames[values] = first if point == start else draw(values)
+    total = sum(map(_embedded_size, frames.values())) + _embedded_size(first)
+    _check_budget(specs, n_frames, total, "measured")
+    _page_budget.used += total
+    return frames
+
+
+def _check_budget(specs, n_frames, total, how):
+    if total <= _page_budget.remaining:
+        return
+    grid = " x ".join(f"{s.name}={len(s.values)}" for s in specs)
+    raise ValueError(
+        f"static explorer too large: {n_frames} frames ({grid}) take {how} "
+        f"{total / 1e6:.2f} MB, and the page has {max(_page_budget.remaining, 0) / 1e6:.2f} MB "
+        f"of its {_page_budget.limit / 1e6:.1f} MB explorer budget left "
+        f"(about {total / n_frames / 1e3:.0f} kB per frame); use fewer values per control, "
+        f"a smaller figsize, or a simpler figure")
+
+
+def _nested_stacks(specs, widgets, frames, image):
+    """Nest one ``Stack`` level per control, ``jslink``-ed from that control.
+
+    Returns the outer stack and the links. A stack at level ``j`` chooses among
+    the values of control ``j``; its children are the stacks of level ``j + 1``
+    (or, at the last level, the frame images).
+    """
+    links = []
+
+    def level(j, prefix):
+        if j == len(specs):
+            return image(frames[prefix])
+        children = [level(j + 1, prefix + (v,)) for v in specs[j].values]
+        stack = ipywidgets.Stack(children, selected_index=specs[j].index)
+        links.append(ipywidgets.jslink((widgets[j], "index"), (stack, "selected_index")))
+        return stack
+
+    return level(0, ()), links
+
+
+def _noscript_html(png):
+    data = base64.b64encode(png).decode("ascii")
+    return (f'<noscript><img class="collapse-explorer-noscript" '
+            f'src="data:image/png;base64,{data}" alt="figure of the explorer at its starting '
+            f'values"></noscript>')
