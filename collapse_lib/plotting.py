@@ -376,7 +376,7 @@ def atom_cloud(points, weights, *, ax=None, colors=None, max_area=400.0, min_are
         c = c[keep]
     ax.scatter(xy[keep, 0], xy[keep, 1], s=np.maximum(max_area * w[keep], min_area), c=c,
                alpha=0.75, edgecolors="black", linewidths=0.4, label=label)
-    ax.set_aspect("equal", adjustable="datalim")
+    ax.set_aspect("equal", adjustable="box")
     return _finish(ax, None, None, False, label is not None)
 
 
@@ -481,7 +481,7 @@ def spike_capture(family, n, *, seed, max_rounds=200, window=0.012, ax=None):
     ax.set_xlim(lo, 1.0 + 0.02 * window)
     ax.set_xlabel(r"spike location $\theta$")
     ax.set_ylabel(r"$\log\,[k(\theta)\lambda(\theta)/\lambda(\theta^*)]$")
-    ax.legend(loc="upper left", fontsize="small")
+    ax.legend(loc="lower right", fontsize="small")
     return SpikeCapture(t, float(theta[0]), k_true, threshold, data, ax)
 
 
@@ -523,3 +523,39 @@ def quantile_lines(generations, curves, *, ax=None, label="exact quantiles", log
 
 
 __all__ += ["quantile_lines"]
+
+
+def rank_frequency(probs, *, ax=None, label=None, color=None, linestyle="-"):
+    r"""Zipf plot: the positive probabilities of a categorical model against their rank.
+
+    The probabilities are sorted in decreasing order and drawn against their rank
+    :math:`1, 2, \dots` on logarithmic axes; categories of probability 0 are left out,
+    so the curve of a model that has lost words ends early.
+
+    Parameters
+    ----------
+    probs : array_like
+        One probability vector, 1-D, non-negative, finite.
+    ax : matplotlib.axes.Axes, optional
+    label, color : str, optional
+    linestyle : str, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    p = _as_real_array("probs", probs, ndim=1)
+    if np.any(p < 0):
+        raise ValueError(f"probs must be non-negative, got {probs!r}")
+    p = np.sort(p[p > 0])[::-1]
+    ax = _axes(ax)
+    ax.loglog(np.arange(1, p.size + 1), p, label=label, color=color, linestyle=linestyle,
+              linewidth=1.6)
+    ax.set_xlabel("rank")
+    ax.set_ylabel("probability")
+    if label is not None:
+        ax.legend()
+    return ax
+
+
+__all__ += ["rank_frequency"]
