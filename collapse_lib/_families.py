@@ -844,9 +844,16 @@ class SpikeUniform(Family):
             real = rng.draw("uniform", "random", tail=(n,)) < fresh
             x = np.where(real, self._draws(np.full(rng.size, self.theta), n, rng, "truth"), x)
         if scheme == "accumulate":
+            # keep every replicate's data sorted: merging a sorted batch into a sorted
+            # row is a linear-time stable sort, and the MLE then skips its own sort
+            x = np.sort(x, axis=1)
             if st["data"] is None:
                 st["data"] = np.empty((rng.size, int(st["total"])))
-            st["data"][:, st["N"]:st["N"] + n] = x
-            st["N"] += n
-            x = st["data"][:, :st["N"]]
+            N = st["N"]
+            st["data"][:, N:N + n] = x
+            st["N"] = N = N + n
+            x = st["data"][:, :N]
+            x.sort(axis=1, kind="stable")
+            st["theta"] = _spike._mle(x, presorted=True, **self._constants)
+            return
         st["theta"] = _spike._mle(x, **self._constants)
