@@ -1,0 +1,100 @@
+# Model collapse: an executable textbook.
+#
+#   make book       build the HTML book into _build/html (chapters executed, zero warnings)
+#   make test       run every test (library, chapters, sync, full book build, browser)
+#   make test-fast  skip the slow, book-build and browser tests
+#   make lab        open the chapters as notebooks in JupyterLab
+#   make clean      remove build products (keeps .venv and node_modules)
+#
+# Needs python3 (with venv), make and npm; everything else is installed from the
+# pinned files requirements/lock.txt and package-lock.json.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := book
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+BUILD_FLAGS := -W -n --keep-going
+CACHE := _build/.jupyter_cache
+VENDOR := _vendor
+MATHJAX := node_modules/mathjax
+HTML_MANAGER := node_modules/@jupyter-widgets/html-manager
+PYTEST_ARGS ?=
+
+# jupyter-cache hashes only a notebook's code cells, so the execution cache is keyed
+# on the code the chapters import as well: a change to any collapse_lib/*.py (or to the
+# benchmark script and its results, which the appendix loads) re-executes every chapter.
+LIB_HASH = $(shell find collapse_lib benchmarks -type f \( -name '*.py' -o -name '*.json' \) \
+	-not -path '*/__pycache__/*' -print0 | LC_ALL=C sort -z | xargs -0 cat | sha256sum | cut -c1-16)
+
+.PHONY: book setup vendor test test-fast lab clean help
+
+help:
+	@sed -n '3,9p' Makefile
+
+# --- environment -------------------------------------------------------------------
+
+setup: $(VENV)/.stamp-setup node_modules/.stamp-npm
+
+$(VENV)/.stamp-setup: requirements/lock.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -r requirements/lock.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@touch $@
+
+$(VENV)/.stamp-lab: $(VENV)/.stamp-setup requirements/lab.txt
+	$(BIN)/python -m pip install --quiet -c requirements/lock.txt -r requirements/lab.txt
+	@touch $@
+
+node_modules/.stamp-npm: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
+
+# --- offline front-end assets --------------------------------------------------------
+# Copied into _vendor/ (listed in html_static_path), not _static/: Jupyter Book 1 would
+# inject every .js/.css found under _static/ into every page.
+
+vendor: $(VENDOR)/.stamp-vendor
+
+$(VENDOR)/.stamp-vendor: node_modules/.stamp-npm
+	rm -rf $(VENDOR)
+	mkdir -p $(VENDOR)/mathjax/output/chtml/fonts $(VENDOR)/mathjax/input/tex $(VENDOR)/widgets
+	cp $(MATHJAX)/es5/tex-mml-chtml.js $(MATHJAX)/LICENSE $(VENDOR)/mathjax/
+	cp -r $(MATHJAX)/es5/output/chtml/fonts/woff-v2 $(VENDOR)/mathjax/output/chtml/fonts/
+	cp -r $(MATHJAX)/es5/input/tex/extensions $(VENDOR)/mathjax/input/tex/
+	cp -r $(MATHJAX)/es5/ui $(MATHJAX)/es5/a11y $(MATHJAX)/es5/sre $(VENDOR)/mathjax/
+	cp $(HTML_MANAGER)/dist/embed.js $(HTML_MANAGER)/dist/embed.js.LICENSE.txt $(VENDOR)/widgets/
+	cp $(HTML_MANAGER)/dist/*.woff $(HTML_MANAGER)/dist/*.woff2 $(HTML_MANAGER)/dist/*.ttf \
+	   $(HTML_MANAGER)/dist/*.eot $(HTML_MANAGER)/dist/*.svg $(VENDOR)/widgets/
+	@touch $@
+
+# --- the book ----------------------------------------------------------------------
+
+book: setup vendor
+	@hash=$(LIB_HASH); fresh=; \
+	if [ "$$(cat $(CACHE)/collapse_lib.hash 2>/dev/null)" != "$$hash" ]; then \
+	  echo "library code changed (or no cache yet): clearing the execution cache"; \
+	  rm -rf $(CACHE); fresh=--all; \
+	fi; \
+	$(BIN)/jupyter-book build . $(BUILD_FLAGS) $$fresh && \
+	mkdir -p $(CACHE) && echo "$$hash" > $(CACHE)/collapse_lib.hash
+	@echo "The book is at: $(CURDIR)/_build/html/index.html"
+
+# --- tests -------------------------------------------------------------------------
+
+test: setup vendor
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: setup
+	$(BIN)/python -m pytest -m "not slow and not book and not browser" $(PYTEST_ARGS)
+
+# --- notebooks -----------------------------------------------------------------------
+# jupytext (in the lock) lets JupyterLab open chapters/*.md directly as notebooks.
+
+LAB_ARGS ?=
+lab: $(VENV)/.stamp-lab
+	$(BIN)/jupyter lab --notebook-dir=chapters $$([ "$$(id -u)" = 0 ] && echo --allow-root) $(LAB_ARGS)
+
+clean:
+	rm -rf _build $(VENDOR) .pytest_cache tests/artifacts

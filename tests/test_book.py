@@ -1,0 +1,177 @@
+"""Checks on the built HTML book (one forced build per session, see ``conftest.built_book``).
+
+* every page listed in ``_toc.yml`` exists;
+* mathematics is present as MathJax markup and MathJax is served from the book;
+* no page or stylesheet points a script, stylesheet, image, frame or font at a URL
+  outside the book, and every local reference resolves to a file of the build.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from conftest import ROOT
+
+pytestmark = pytest.mark.book
+
+# (tag, attribute) pairs that make the browser fetch something when the page loads.
+_FETCHING = [("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src"),
+             ("source", "src"), ("source", "srcset"), ("img", "srcset"), ("video", "src"),
+             ("audio", "src"), ("embed", "src"), ("object", "data"), ("track", "src"),
+             ("input", "src")]
+_CSS_URL = re.compile(r"""url\(\s*(['"]?)(.*?)\1\s*\)|@import\s+(['"])(.*?)\3""", re.I)
+
+
+def toc_files(toc: dict) -> list[str]:
+    """Every document named in a jb-book ``_toc.yml`` (root first)."""
+    files = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries or []:
+            if "file" in entry:
+                files.append(entry["file"])
+            walk(entry.get("sections"))
+            walk(entry.get("chapters"))
+
+    for part in toc.get("parts", []):
+        walk(part.get("chapters"))
+    walk(toc.get("chapters"))
+    return files
+
+
+def _pages(html: Path) -> list[Path]:
+    """The HTML pages of the book (not the theme's Jinja templates under _static/)."""
+    return sorted(p for p in html.rglob("*.html")
+                  if p.relative_to(html).parts[0] not in ("_static", "_sources"))
+
+
+def _soup(page: Path) -> BeautifulSoup:
+    return BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+
+
+def _is_external(url: str) -> bool:
+    """True for a URL that leaves the book: a scheme (other than data:/blob:), //host or /path."""
+    parts = urlsplit(url.strip())
+    if parts.scheme in ("data", "blob", "about"):
+        return False
+    return bool(parts.scheme or parts.netloc or url.strip().startswith("/"))
+
+
+def _local_target(base: Path, url: str) -> Path | None:
+    """The file a relative URL points to, or None for data: URLs and pure fragments."""
+    parts = urlsplit(url.strip())
+    if parts.scheme in ("data", "blob", "about") or not parts.path:
+        return None
+    return (base.parent / unquote(parts.path)).resolve()
+
+
+def _css_urls(text: str) -> list[str]:
+    return [m.group(2) or m.group(4) for m in _CSS_URL.finditer(text) if m.group(2) or m.group(4)]
+
+
+def _page_urls(page: Path) -> list[str]:
+    """Every URL a page makes the browser fetch: tag attributes and inline CSS."""
+    soup = _soup(page)
+    urls = []
+    for tag, attr in _FETCHING:
+        for element in soup.find_all(tag):
+            value = element.get(attr)
+            if not value:
+                continue
+            if attr == "srcset":
+                urls += [item.split()[0] for item in value.split(",") if item.strip()]
+            else:
+                urls.append(value)
+    for style in soup.find_all("style"):
+        urls += _css_urls(style.get_text())
+    for element in soup.find_all(style=True):
+        urls += _css_urls(element["style"])
+    return urls
+
+
+def test_every_toc_page_exists(built_book):
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    files = toc_files(toc)
+    assert files[0] == "chapters/intro"
+    missing = [f for f in files if not (built_book / f"{f}.html").is_file()]
+    assert not missing, f"pages of _toc.yml missing from the build: {missing}"
+    for f in files:
+        assert (ROOT / f"{f}.md").is_file(), f"_toc.yml names {f} but {f}.md does not exist"
+
+
+def test_math_is_mathjax_markup(built_book):
+    page = built_book / "chapters" / "intro.html"
+    soup = _soup(page)
+    inline = soup.select("span.math")
+    display = soup.select("div.math")
+    assert inline and display, "the introduction has no MathJax math markup"
+    assert all(s.get_text().startswith(r"\(") for s in inline)
+    assert all(r"\[" in d.get_text() for d in display)  # labelled ones start with (N)
+    scripts = [s["src"] for s in soup.find_all("script", src=True)]
+    mathjax = [s for s in scripts if "tex-mml-chtml.js" in s]
+    assert mathjax, f"no MathJax script on the page: {scripts}"
+    assert all(not _is_external(s) for s in mathjax)
+    assert _local_target(page, mathjax[0]).is_file()
+
+
+def test_mathjax_and_widget_assets_are_in_the_book(built_book):
+    static = built_book / "_static"
+    assert (static / "mathjax" / "tex-mml-chtml.js").is_file()
+    assert list((static / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2").glob("*.woff"))
+    assert (static / "mathjax" / "input" / "tex" / "extensions").is_dir()
+    assert (static / "widgets" / "embed.js").is_file()
+    assert list((static / "widgets").glob("*.woff2")), "embed.js needs its fonts beside it"
+
+
+def test_widget_pages_load_the_local_manager(built_book):
+    pages = [p for p in _pages(built_book) if "application/vnd.jupyter.widget-state+json"
+             in p.read_text(encoding="utf-8")]
+    for page in pages:
+        scripts = [s["src"] for s in _soup(page).find_all("script", src=True)]
+        managers = [s for s in scripts if urlsplit(s).path.endswith(("embed.js", "require.js"))
+                    or "html-manager" in s]
+        assert managers, f"{page.name} has widgets but no widget manager script"
+        assert all(not _is_external(s) for s in managers), (page.name, managers)
+
+
+def test_pages_request_nothing_outside_the_book(built_book):
+    problems = []
+    for page in _pages(built_book):
+        for url in _page_urls(page):
+            if _is_external(url):
+                problems.append(f"{page.relative_to(built_book)}: external {url}")
+                continue
+            target = _local_target(page, url)
+            if target is not None and not target.is_file():
+                problems.append(f"{page.relative_to(built_book)}: missing {url}")
+    assert not problems, "\n".join(problems[:50])
+
+
+def test_stylesheets_fetch_nothing_outside_the_book(built_book):
+    problems = []
+    for css in sorted(built_book.rglob("*.css")):
+        for url in _css_urls(css.read_text(encoding="utf-8", errors="replace")):
+            if _is_external(url):
+                problems.append(f"{css.relative_to(built_book)}: external {url}")
+                continue
+            target = _local_target(css, url)
+            if target is not None and not target.is_file():
+                problems.append(f"{css.relative_to(built_book)}: missing {url}")
+    assert not problems, "\n".join(problems[:50])
+
+
+def test_intro_has_figure_citations_and_exercises(built_book):
+    soup = _soup(built_book / "chapters" / "intro.html")
+    figure = soup.find(id="fig-intro-variance")
+    assert figure is not None and figure.find("img") is not None
+    assert soup.select(".exercise") and soup.select(".solution")
+    text = soup.get_text()
+    assert "Cheng" in text and "Borkar" in text
+    references = _soup(built_book / "chapters" / "references.html").get_text()
+    for author in ("Cheng", "Barzilai", "Borkar", "Shumailov", "Kimura", "Wright"):
+        assert author in references
