@@ -4,7 +4,7 @@ Model collapse is what happens when a model is trained, round after round, on da
 sampled from its own previous version. This package simulates that loop exactly for
 the model families of the book (:func:`simulate`), states the closed forms that
 describe it (:mod:`collapse_lib.theory`), offers sample-size schedules
-(:mod:`collapse_lib.schedules`), the book's figures (:mod:`collapse_lib.plotting`) and
+(:mod:`collapse_lib.schedules`), the real data sets of the book (:mod:`collapse_lib.data`), its figures (:mod:`collapse_lib.plotting`) and
 explorers that keep working in a static web page (:mod:`collapse_lib.widgets`).
 
 Notation follows the book: generation 0 is the truth :math:`\\theta_0`, round
@@ -12,7 +12,7 @@ Notation follows the book: generation 0 is the truth :math:`\\theta_0`, round
 ``"accumulate"`` and ``fresh`` is the fraction :math:`\\varepsilon` of real data.
 """
 
-from . import plotting, schedules, theory, widgets
+from . import data, plotting, schedules, theory, widgets
 from ._families import (
     Bernoulli,
     Categorical,
@@ -37,6 +37,7 @@ __all__ = [
     "Run",
     "SpikeUniform",
     "simulate",
+    "data",
     "plotting",
     "schedules",
     "theory",
