@@ -4,8 +4,9 @@ Model collapse is what happens when a model is trained, round after round, on da
 sampled from its own previous version. This package simulates that loop exactly for
 the model families of the book (:func:`simulate`), states the closed forms that
 describe it (:mod:`collapse_lib.theory`), offers sample-size schedules
-(:mod:`collapse_lib.schedules`), the real data sets of the book (:mod:`collapse_lib.data`), its figures (:mod:`collapse_lib.plotting`) and
-explorers that keep working in a static web page (:mod:`collapse_lib.widgets`).
+(:mod:`collapse_lib.schedules`), the book's real data sets (:mod:`collapse_lib.data`),
+its figures (:mod:`collapse_lib.plotting`) and explorers that keep working in a static
+web page (:mod:`collapse_lib.widgets`).
 
 Notation follows the book: generation 0 is the truth :math:`\\theta_0`, round
 :math:`t` draws :math:`n_t` new samples, the data scheme is ``"replace"`` or
