@@ -1,6 +1,8 @@
 # Model collapse: an executable textbook.
 #
 #   make book       build the HTML book into _build/html (chapters executed, zero warnings)
+#   make student    build the student edition (no solutions) into _build/student/_build/html
+#   make student-notebooks  zip the student notebooks into _build/student-notebooks.zip
 #   make test       run every test (library, chapters, sync, full book build, browser)
 #   make test-fast  skip the slow, book-build and browser tests
 #   make lab        open the chapters as notebooks in JupyterLab
@@ -28,10 +30,10 @@ PYTEST_ARGS ?=
 LIB_HASH = $(shell find collapse_lib benchmarks -type f \( -name '*.py' -o -name '*.json' \) \
 	-not -path '*/__pycache__/*' -print0 | LC_ALL=C sort -z | xargs -0 cat | sha256sum | cut -c1-16)
 
-.PHONY: book setup vendor test test-fast lab clean help
+.PHONY: book student student-notebooks setup vendor test test-fast lab clean help
 
 help:
-	@sed -n '3,9p' Makefile
+	@sed -n '3,11p' Makefile
 
 # --- environment -------------------------------------------------------------------
 
@@ -80,6 +82,22 @@ book: setup vendor
 	$(BIN)/jupyter-book build . $(BUILD_FLAGS) $$fresh && \
 	mkdir -p $(CACHE) && echo "$$hash" > $(CACHE)/collapse_lib.hash
 	@echo "The book is at: $(CURDIR)/_build/html/index.html"
+
+# --- the student edition --------------------------------------------------------------
+# The same sources with every solution removed (tools/student_edition.py). The code cells
+# are the same as in the instructor edition, so after `make book` every chapter is a hit
+# in the shared execution cache and nothing is executed again.
+
+STUDENT := _build/student
+
+student: book
+	$(BIN)/python tools/student_edition.py config $(STUDENT)/_config.yml --cache $(CACHE)
+	$(BIN)/jupyter-book build . --path-output $(STUDENT) --config $(STUDENT)/_config.yml \
+	  $(BUILD_FLAGS) --all
+	@echo "The student edition is at: $(CURDIR)/$(STUDENT)/_build/html/index.html"
+
+student-notebooks: setup
+	$(BIN)/python tools/student_edition.py notebooks _build/student-notebooks.zip
 
 # --- tests -------------------------------------------------------------------------
 

@@ -2,12 +2,16 @@
 
 ``chapter`` (a ``Path``) is parametrised over every notebook chapter: a
 ``chapters/*.md`` file whose front matter has a ``jupytext`` block. ``built_book``
-builds the whole book once, with forced execution and ``-W -n --keep-going``, into a
-temporary directory and returns the path of its ``html`` folder.
+builds the whole book once, executing every chapter (into a fresh execution cache) with
+``-W -n --keep-going``, into a temporary directory and returns the path of its ``html``
+folder. ``built_student_book`` does the same for the student edition, reusing that
+cache.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import os
 import re
 import subprocess
@@ -47,29 +51,40 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize("chapter", chapters, ids=[p.stem for p in chapters])
 
 
+@functools.cache
+def student_edition():
+    """The module ``tools/student_edition.py`` (tools/ is not a package)."""
+    path = ROOT / "tools" / "student_edition.py"
+    spec = importlib.util.spec_from_file_location("student_edition", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def _tool(name: str) -> str:
     """An executable of the running Python environment (the project's venv)."""
     return str(Path(sys.executable).parent / name)
 
 
 @pytest.fixture(scope="session")
-def built_book(tmp_path_factory) -> Path:
-    """Build the book once (forced execution, warnings are errors); return its html dir.
+def execution_cache(tmp_path_factory) -> Path:
+    """An empty jupyter-cache folder shared by the session's book builds.
 
-    The vendored front-end assets are refreshed first with ``make vendor`` (a no-op when
-    they are up to date). The build log is kept next to the output as ``build.log``
-    and its tail is shown when the build fails or prints a warning.
+    The instructor build executes every chapter into it (an empty cache runs everything,
+    as ``force`` would); the student build, whose code cells are the same, then reuses
+    every result instead of executing the chapters again.
     """
-    vendor = subprocess.run(["make", "vendor"], cwd=ROOT, capture_output=True, text=True)
-    if vendor.returncode != 0:
-        pytest.fail(f"`make vendor` failed:\n{vendor.stdout}\n{vendor.stderr}")
+    return tmp_path_factory.mktemp("jupyter_cache") / "cache"
 
-    out = tmp_path_factory.mktemp("book")
-    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-    config.setdefault("execute", {})["execute_notebooks"] = "force"
+
+def _build(out: Path, config: dict) -> Path:
+    """Build the book with ``config`` into ``out`` (warnings are errors); return html dir.
+
+    The build log is kept next to the output as ``build.log`` and its tail is shown
+    when the build fails or prints a warning.
+    """
     config_path = out / "_config.yml"
     config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-
     cmd = [_tool("jupyter-book"), "build", str(ROOT), "--path-output", str(out),
            "--config", str(config_path), "-W", "-n", "--keep-going"]
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True,
@@ -87,3 +102,32 @@ def built_book(tmp_path_factory) -> Path:
     if not (html / "index.html").is_file():
         pytest.fail(f"book build produced no index.html in {html}\n{tail}")
     return html
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory, execution_cache) -> Path:
+    """Build the book once (every chapter executed, warnings are errors); return its html dir.
+
+    The vendored front-end assets are refreshed first with ``make vendor`` (a no-op when
+    they are up to date). Chapters run into the fresh session cache ``execution_cache``.
+    """
+    vendor = subprocess.run(["make", "vendor"], cwd=ROOT, capture_output=True, text=True)
+    if vendor.returncode != 0:
+        pytest.fail(f"`make vendor` failed:\n{vendor.stdout}\n{vendor.stderr}")
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    execute = config.setdefault("execute", {})
+    execute["execute_notebooks"] = "cache"
+    execute["cache"] = str(execution_cache)
+    return _build(tmp_path_factory.mktemp("book"), config)
+
+
+@pytest.fixture(scope="session")
+def built_student_book(tmp_path_factory, built_book, execution_cache) -> Path:
+    """The student edition (``tools/student_edition.py``), built after ``built_book``.
+
+    It executes through the instructor build's cache, so no chapter runs again; the
+    build log (``build.log`` beside ``_build``) shows the cache hits.
+    """
+    config = student_edition().student_config(ROOT, execution_cache)
+    return _build(tmp_path_factory.mktemp("student_book"), config)

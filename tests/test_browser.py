@@ -1,5 +1,8 @@
 """The built book in a real browser: offline, typeset, explorers alive, solutions hidden.
 
+The last section checks the course kit: the student edition has exercises but no
+solutions (on the pages and in the search), and figures stay readable in dark mode.
+
 Drives Debian's Chromium (``/usr/bin/chromium``) through Playwright against the
 HTML book (session fixture ``built_book``) served on 127.0.0.1. Without Chromium
 or Playwright the tests are skipped, except with ``CI=true``, where they fail.
@@ -11,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import io
 import json
 import os
 import re
@@ -21,6 +25,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from PIL import Image, ImageStat
+from test_student import PROBES, _search_terms, _solution_regions, _stems
 
 try:
     from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
@@ -342,3 +348,101 @@ def test_search_finds_a_chapter_word(page, built_book, request):
         hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
         assert any(h.split("?")[0].split("#")[0] == f"{docname}.html" for h in hrefs), (
             f"searching {word!r} did not find {docname}: {hrefs}")
+
+
+# --------------------------------------------------------------------------- course kit
+# The student edition (session fixture ``built_student_book``, see test_student.py) in the
+# same browser: exercises without solutions, a search that finds no solution word; and the
+# instructor edition's figures in the dark theme.
+
+#: A figure is readable on the dark page when its own face stays light. The dark theme
+#: dims images (CSS filter), so a white face renders at a grey level of about 220.
+LIGHT_FACE = 180          # median grey level (0-255) of a rendered figure, at least
+DARK_PAGE = 80            # grey level of the dark page background, at most
+_SEARCH_DONE = """() => {
+    const summary = document.querySelector('#search-results .search-summary');
+    return summary !== null && summary.textContent.trim().length > 0;
+}"""
+
+
+@pytest.fixture(scope="session")
+def student_site(chromium, built_student_book):
+    """Base URL of the student edition served on 127.0.0.1 (random port)."""
+    handler = functools.partial(_QuietHandler, directory=str(built_student_book))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+@pytest.fixture
+def student_page(chromium, student_site):
+    context = chromium.new_context(viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
+    page.requests = _RequestLog(page)
+    page.base_url = student_site
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize("docname", [d for d in PAGES if d.split("/")[-1] in PROBES])
+def test_student_page_has_exercises_and_no_solutions(student_page, docname, request):
+    page = student_page
+    with _screenshot_on_failure(page, request):
+        _open(page, docname)
+        assert page.requests.failed == [] and page.requests.outside == []
+        assert page.locator("div.exercise").count() > 0
+        assert page.locator(".solution").count() == 0
+
+
+def _search_hits(page, word: str) -> int:
+    page.goto(page.base_url + f"search.html?q={word}", wait_until="networkidle")
+    page.wait_for_function(_SEARCH_DONE, timeout=20_000)
+    return page.locator("#search-results ul.search li").count()
+
+
+def test_student_search_finds_no_solution_word(page, student_page, built_book, request):
+    """Words only solutions use: found by the instructor edition's search, not here.
+
+    The search page also matches index terms that merely contain the query, so the
+    words are those whose stem is part of no stem outside the solutions.
+    """
+    sources = [p.read_text(encoding="utf-8") for p in (BOOK / "chapters").glob("*.md")]
+    outside = " ".join(sources)
+    for text in sources:
+        for region in _solution_regions(text):
+            outside = outside.replace(region, " ")
+    elsewhere = _stems(outside)
+    indexed = _search_terms(built_book)
+    solution_words = {w.lower() for t in sources for r in _solution_regions(t)
+                      for w in re.findall(r"[A-Za-z]{8,}", r)}
+    words = sorted(w for w in solution_words
+                   if (stem := next(iter(_stems(w)))) in indexed and stem not in elsewhere
+                   and not any(stem in other for other in elsewhere))
+    assert len(words) >= 3, f"too few solution-only words in the search index: {words}"
+    with _screenshot_on_failure(student_page, request):
+        for word in words[:3]:
+            assert _search_hits(page, word) > 0, f"instructor search misses {word!r}"
+            assert _search_hits(student_page, word) == 0, f"student search finds {word!r}"
+
+
+def test_figures_readable_in_dark_mode(page, request):
+    """In the dark theme the page turns dark and every figure keeps its light face."""
+    with _screenshot_on_failure(page, request):
+        _open(page, "chapters/intro")
+        page.evaluate("document.documentElement.dataset.theme = 'dark'")
+        page.wait_for_timeout(300)
+        background = page.evaluate(
+            "getComputedStyle(document.body).backgroundColor.match(/\\d+/g).slice(0, 3)")
+        assert max(int(c) for c in background) <= DARK_PAGE, background
+        figures = page.locator("figure img, .cell_output img")
+        assert figures.count() > 0
+        for i in range(figures.count()):
+            figure = figures.nth(i)
+            figure.scroll_into_view_if_needed()
+            shot = Image.open(io.BytesIO(figure.screenshot())).convert("L")
+            face = ImageStat.Stat(shot).median[0]
+            assert face >= LIGHT_FACE, f"figure {i}: its face renders at grey level {face}"
