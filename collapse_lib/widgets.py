@@ -41,6 +41,7 @@ import numpy as np
 from IPython.display import HTML, display
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import NullLocator
 from PIL import Image
 
 __all__ = ["explore", "Explorer", "MODE_ENV", "PAGE_BUDGET_BYTES", "DPI"]
@@ -315,10 +316,16 @@ def _render_png(fig, canvas, plot, values):
     """Draw ``plot(fig, **values)`` and encode it as a PNG with a 64-colour palette.
 
     A palette keeps line plots sharp at about a quarter of the bytes of a
-    true-colour PNG, which is what makes precomputed frames affordable.
+    true-colour PNG, which is what makes precomputed frames affordable. Log axes get
+    no minor ticks (in live mode they would take most of the redraw time).
     """
     fig.clear()
     plot(fig, **values)
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if axis.get_scale() == "log":
+                # minor log ticks cost most of a redraw and add little to a small figure
+                axis.set_minor_locator(NullLocator())
     canvas.draw()
     rgb = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba()).convert("RGB")
     paletted = rgb.quantize(colors=_PALETTE_COLORS, method=Image.Quantize.FASTOCTREE,
