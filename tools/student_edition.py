@@ -288,15 +288,20 @@ def student_config(book: Path, cache: Path) -> dict:
 
 
 def notebook_chapters(book: Path) -> list[Path]:
-    """The chapters of ``_toc.yml`` that are notebooks and can be handed out."""
+    """The chapters of ``_toc.yml`` with code to run that can be handed out.
+
+    Reference pages (notation, glossary, references, the course plan) are notebooks
+    too, but have no code cell and are not handed out.
+    """
     toc = yaml.safe_load((book / "_toc.yml").read_text(encoding="utf-8"))
     names = [toc["root"]] + [entry["file"] for part in toc.get("parts", [])
                              for entry in part.get("chapters", [])]
     chapters = []
     for name in names:
         path = book / f"{name}.md"
-        head = path.read_text(encoding="utf-8").split("\n---", 1)[0]
-        if "jupytext:" in head and path.stem not in NOT_HANDED_OUT:
+        text = path.read_text(encoding="utf-8")
+        head = text.split("\n---", 1)[0]
+        if "jupytext:" in head and "{code-cell}" in text and path.stem not in NOT_HANDED_OUT:
             chapters.append(path)
     return chapters
 
