@@ -7,24 +7,17 @@ errors is accepted, the standard error being estimated from the same sample.
 
 import numpy as np
 import pytest
-from scipy import stats
 
 import collapse_lib as cl
 import collapse_lib.theory as th
 from collapse_lib import _spike as sp
+from stats_checks import Z, assert_mean_matches
 
-Z = 4.0
 SIZES = [3, 4, 6, 9, 5]
 
 
 def _rng(key):
     return np.random.default_rng(np.random.SeedSequence([20250601, key]))
-
-
-def _assert_mean(samples, expected):
-    m = samples.mean(axis=0)
-    se = samples.std(axis=0, ddof=1) / np.sqrt(samples.shape[0])
-    np.testing.assert_array_less(np.abs(m - expected), Z * se + 1e-12)
 
 
 def _assert_variance(samples, expected, centre):
@@ -50,7 +43,7 @@ def _accumulate_gaussian(rng, sizes, replicates, ddof):
 @pytest.mark.parametrize("estimator, ddof", [("mle", 0), ("unbiased", 1)])
 def test_accumulate_gaussian_moments_match_samples(estimator, ddof):
     mu, s2 = _accumulate_gaussian(_rng(ddof), SIZES, 40_000, ddof)
-    _assert_mean(s2, th.gaussian_variance_mean_accumulate(SIZES, estimator))
+    assert_mean_matches(s2, th.gaussian_variance_mean_accumulate(SIZES, estimator))
     _assert_variance(mu, th.joint_mean_variance_accumulate(SIZES, estimator), 0.0)
 
 
@@ -60,7 +53,7 @@ def test_accumulate_gaussian_moments_match_engine(estimator):
     run = cl.simulate(cl.Gaussian(estimator=estimator), generations=G, sizes=n,
                       replicates=20_000, scheme="accumulate", seed=11, record=10)
     g = run.generations
-    _assert_mean(run["sigma2"], th.gaussian_variance_mean_accumulate(n, estimator, generations=G)[g])
+    assert_mean_matches(run["sigma2"], th.gaussian_variance_mean_accumulate(n, estimator, generations=G)[g])
     _assert_variance(run["mu"], th.joint_mean_variance_accumulate(n, estimator, generations=G)[g], 0.0)
 
 
@@ -108,7 +101,7 @@ def test_poisson_rate_variance_matches_samples(scheme, eps):
             lam = total / count
         path.append(lam)
     path = np.stack(path, axis=1)
-    _assert_mean(path[:, 1:], lam0)
+    assert_mean_matches(path[:, 1:], lam0)
     _assert_variance(path, th.poisson_rate_variance(lam0, SIZES, scheme, eps), lam0)
 
 

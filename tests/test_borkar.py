@@ -12,19 +12,11 @@ import pytest
 from scipy import stats
 
 from collapse_lib import theory as th
-
-Z = 4.0  # tolerance in standard errors
+from stats_checks import Z, assert_mean_matches
 
 
 def _rng(entropy):
     return np.random.default_rng(np.random.SeedSequence(entropy))
-
-
-def assert_mean_matches(samples, expected, axis=0):
-    samples = np.asarray(samples, dtype=float)
-    m = samples.mean(axis=axis)
-    se = samples.std(axis=axis, ddof=1) / np.sqrt(samples.shape[axis])
-    np.testing.assert_array_less(np.abs(m - expected), Z * se + 1e-12)
 
 
 def _fresh_matrix(p0, n, eps):

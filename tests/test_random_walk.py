@@ -12,8 +12,8 @@ import pytest
 from scipy import integrate, special, stats
 
 from collapse_lib import theory as th
+from stats_checks import Z
 
-Z = 4.0
 DDOF = {"mle": 0, "unbiased": 1}
 
 

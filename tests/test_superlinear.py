@@ -12,16 +12,7 @@ from scipy import special, stats
 
 from collapse_lib import schedules as sc
 from collapse_lib import theory as th
-
-Z = 4.0  # tolerance in standard errors
-
-
-def _within(samples, expected, axis=0):
-    """Sample mean along ``axis`` within Z standard errors of ``expected``."""
-    samples = np.asarray(samples, dtype=float)
-    m = samples.mean(axis=axis)
-    se = samples.std(axis=axis, ddof=1) / np.sqrt(samples.shape[axis])
-    np.testing.assert_array_less(np.abs(m - expected), Z * se + 1e-12)
+from stats_checks import Z, assert_mean_matches
 
 
 def _shrunk_chain(rng, sizes, replicates, ddof, c, beta):
@@ -55,8 +46,8 @@ def test_shrink_moments_monte_carlo(estimator, ddof):
     sizes = [3, 5, 8, 12, 20, 30]
     c, beta = 0.5, 0.5
     s2 = _shrunk_chain(rng, sizes, 40_000, ddof, c, beta)
-    _within(s2[:, 1:], th.shrink_variance_mean(sizes, estimator, c, beta)[1:])
-    _within(np.log(s2[:, 1:]), th.shrink_log_variance_mean(sizes, estimator, c, beta)[1:])
+    assert_mean_matches(s2[:, 1:], th.shrink_variance_mean(sizes, estimator, c, beta)[1:])
+    assert_mean_matches(np.log(s2[:, 1:]), th.shrink_log_variance_mean(sizes, estimator, c, beta)[1:])
 
 
 def test_shrink_reduces_to_the_plain_estimator_as_c_vanishes():
@@ -163,8 +154,8 @@ def test_poisson_rate_variance_is_lam0_times_S_monte_carlo():
     path = np.stack(path, axis=1)
     expected = th.mean_walk_variance(sizes, "replace", sigma2=lam0)[1:]
     dev2 = (path - lam0) ** 2  # the mean lam0 is known exactly (martingale)
-    _within(dev2, expected)
-    _within(path, lam0)
+    assert_mean_matches(dev2, expected)
+    assert_mean_matches(path, lam0)
 
 
 # ------------------------------------------------------------------------ bad input

@@ -10,7 +10,7 @@ import pytest
 
 import collapse_lib as cl
 from collapse_lib import schedules, theory
-from test_theory import (
+from stats_checks import (
     assert_mean_matches,
     assert_probability_matches,
     assert_variance_matches,
