@@ -139,29 +139,29 @@ def test_widget_pages_load_the_local_manager(built_book):
         assert all(not _is_external(s) for s in managers), (page.name, managers)
 
 
-def test_pages_request_nothing_outside_the_book(built_book):
+def _reference_problems(book, source, urls):
+    """External or dangling references among ``urls`` found in the file ``source``."""
     problems = []
-    for page in _pages(built_book):
-        for url in _page_urls(page):
-            if _is_external(url):
-                problems.append(f"{page.relative_to(built_book)}: external {url}")
-                continue
-            target = _local_target(page, url)
-            if target is not None and not target.is_file():
-                problems.append(f"{page.relative_to(built_book)}: missing {url}")
+    for url in urls:
+        if _is_external(url):
+            problems.append(f"{source.relative_to(book)}: external {url}")
+            continue
+        target = _local_target(source, url)
+        if target is not None and not target.is_file():
+            problems.append(f"{source.relative_to(book)}: missing {url}")
+    return problems
+
+
+def test_pages_request_nothing_outside_the_book(built_book):
+    problems = [p for page in _pages(built_book)
+                for p in _reference_problems(built_book, page, _page_urls(page))]
     assert not problems, "\n".join(problems[:50])
 
 
 def test_stylesheets_fetch_nothing_outside_the_book(built_book):
-    problems = []
-    for css in sorted(built_book.rglob("*.css")):
-        for url in _css_urls(css.read_text(encoding="utf-8", errors="replace")):
-            if _is_external(url):
-                problems.append(f"{css.relative_to(built_book)}: external {url}")
-                continue
-            target = _local_target(css, url)
-            if target is not None and not target.is_file():
-                problems.append(f"{css.relative_to(built_book)}: missing {url}")
+    problems = [p for css in sorted(built_book.rglob("*.css"))
+                for p in _reference_problems(
+                    built_book, css, _css_urls(css.read_text(encoding="utf-8", errors="replace")))]
     assert not problems, "\n".join(problems[:50])
 
 

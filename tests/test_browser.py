@@ -115,17 +115,26 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def site(chromium, built_book):
-    """Base URL of the built book served on 127.0.0.1 (random port)."""
-    handler = functools.partial(_QuietHandler, directory=str(built_book))
+@contextlib.contextmanager
+def _serve(directory):
+    """Serve ``directory`` on 127.0.0.1 (random port); yields the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture(scope="session")
+def site(chromium, built_book):
+    """Base URL of the built book served on 127.0.0.1 (random port)."""
+    with _serve(built_book) as url:
+        yield url
 
 
 class _RequestLog:
@@ -368,14 +377,8 @@ _SEARCH_DONE = """() => {
 @pytest.fixture(scope="session")
 def student_site(chromium, built_student_book):
     """Base URL of the student edition served on 127.0.0.1 (random port)."""
-    handler = functools.partial(_QuietHandler, directory=str(built_student_book))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with _serve(built_student_book) as url:
+        yield url
 
 
 @pytest.fixture
