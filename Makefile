@@ -5,6 +5,7 @@
 #   make student-notebooks  zip the student notebooks into _build/student-notebooks.zip
 #   make test       run every test (library, chapters, sync, full book build, browser)
 #   make test-fast  skip the slow, book-build and browser tests
+#   make lint       ruff lint and format check
 #   make lab        open the chapters as notebooks in JupyterLab
 #   make clean      remove build products (keeps .venv and node_modules)
 #
@@ -30,10 +31,10 @@ PYTEST_ARGS ?=
 LIB_HASH = $(shell find collapse_lib benchmarks -type f \( -name '*.py' -o -name '*.json' \) \
 	-not -path '*/__pycache__/*' -print0 | LC_ALL=C sort -z | xargs -0 cat | sha256sum | cut -c1-16)
 
-.PHONY: book student student-notebooks setup vendor test test-fast lab clean help
+.PHONY: book student student-notebooks setup vendor test test-fast lint lab clean help
 
 help:
-	@sed -n '3,11p' Makefile
+	@sed -n '3,12p' Makefile
 
 # --- environment -------------------------------------------------------------------
 
@@ -106,6 +107,11 @@ test: setup vendor
 
 test-fast: setup
 	$(BIN)/python -m pytest -m "not slow and not book and not browser" $(PYTEST_ARGS)
+
+# Lint and format check of the library, tests, benchmarks and tools (ruff, pinned in the lock).
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # --- notebooks -----------------------------------------------------------------------
 # jupytext (in the lock) lets JupyterLab open chapters/*.md directly as notebooks.

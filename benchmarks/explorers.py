@@ -17,7 +17,7 @@ import argparse
 import json
 import os
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import jupytext
@@ -57,38 +57,54 @@ def measure(chapter: Path, repeat: int = 3) -> list[dict]:
     nb = jupytext.read(chapter)
     nb.cells.append(nbformat.v4.new_code_cell(_PROBE.replace("REPEAT", str(repeat))))
     os.environ.pop("COLLAPSE_LIB_EXPLORER", None)  # the kernel inherits it: stay live
-    NotebookClient(nb, timeout=600, kernel_name="python3",
-                   resources={"metadata": {"path": str(chapter.parent)}}).execute()
+    NotebookClient(
+        nb,
+        timeout=600,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(chapter.parent)}},
+    ).execute()
     text = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.get("name") == "stdout")
     return json.loads(text)
 
 
 def format_table(results: dict) -> str:
     """A Markdown table: one row per chapter, the slowest control's median and maximum."""
-    rows = ["| chapter | controls | median redraw (ms) | slowest control, median (ms) | max (ms) |",
-            "|---|---:|---:|---:|---:|"]
+    rows = [
+        "| chapter | controls | median redraw (ms) | slowest control, median (ms) | max (ms) |",
+        "|---|---:|---:|---:|---:|",
+    ]
     for chapter, items in results["chapters"].items():
         if not items:
             continue
         med = sorted(i["median_ms"] for i in items)
         slow = max(items, key=lambda i: i["median_ms"])
-        rows.append(f"| {chapter} | {len(items)} | {med[len(med) // 2]:.0f} | "
-                    f"{slow['median_ms']:.0f} ({slow['control']}) | "
-                    f"{max(i['max_ms'] for i in items):.0f} |")
+        rows.append(
+            f"| {chapter} | {len(items)} | {med[len(med) // 2]:.0f} | "
+            f"{slow['median_ms']:.0f} ({slow['control']}) | "
+            f"{max(i['max_ms'] for i in items):.0f} |"
+        )
     return "\n".join(rows)
 
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("chapters", nargs="*", type=Path,
-                        help="chapter .md files (default: every chapter with an explorer)")
+    parser.add_argument(
+        "chapters",
+        nargs="*",
+        type=Path,
+        help="chapter .md files (default: every chapter with an explorer)",
+    )
     parser.add_argument("--repeat", type=int, default=3, help="moves per control and direction")
     parser.add_argument("--output", default=str(RESULTS), help='JSON path, or "-" for stdout')
     args = parser.parse_args(argv)
     chapters = args.chapters or sorted(
-        p for p in (ROOT / "chapters").glob("*.md") if "widgets.explore(" in p.read_text())
-    results = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-               "load_start": os.getloadavg()[0], "chapters": {}}
+        p for p in (ROOT / "chapters").glob("*.md") if "widgets.explore(" in p.read_text()
+    )
+    results = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "load_start": os.getloadavg()[0],
+        "chapters": {},
+    }
     for chapter in chapters:
         results["chapters"][chapter.stem] = measure(chapter, args.repeat)
         print(f"{chapter.stem}: done", file=sys.stderr)

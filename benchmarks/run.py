@@ -2,8 +2,9 @@
 
 Each case runs in its own Python process, so its peak memory -- the rise of the peak
 resident set size (RSS) over the process's RSS just before the case starts, after the
-imports and a warm-up -- is measured alone. The per-replicate loops are timed on a subset of the replicates and extrapolated
-linearly to the full count: every replicate runs the same generations independently.
+imports and a warm-up -- is measured alone. The per-replicate loops are timed on a subset
+of the replicates and extrapolated linearly to the full count: every replicate runs the same
+generations independently.
 
 Usage::
 
@@ -24,7 +25,7 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -34,18 +35,45 @@ RESULTS = HERE / "results.json"
 
 #: Sizes of each mode. ``loop_*`` are the replicates the per-replicate loops really run.
 MODES = {
-    "full": {"replicates": 10_000, "generations": 1_000, "n": 100, "loop_replicates": 100,
-             "acc_generations": [250, 500, 1_000],
-             "cat_K": 1_000, "cat_n": 10_000, "cat_replicates": 1_000,
-             "cat_generations": 1_000, "cat_loop_replicates": 25, "repeat": 1},
-    "quick": {"replicates": 2_000, "generations": 100, "n": 100, "loop_replicates": 20,
-              "acc_generations": [25, 50, 100],
-              "cat_K": 100, "cat_n": 1_000, "cat_replicates": 200,
-              "cat_generations": 100, "cat_loop_replicates": 10, "repeat": 1},
-    "tiny": {"replicates": 600, "generations": 10, "n": 20, "loop_replicates": 3,
-             "acc_generations": [5, 10, 20],
-             "cat_K": 10, "cat_n": 50, "cat_replicates": 20,
-             "cat_generations": 10, "cat_loop_replicates": 2, "repeat": 1},
+    "full": {
+        "replicates": 10_000,
+        "generations": 1_000,
+        "n": 100,
+        "loop_replicates": 100,
+        "acc_generations": [250, 500, 1_000],
+        "cat_K": 1_000,
+        "cat_n": 10_000,
+        "cat_replicates": 1_000,
+        "cat_generations": 1_000,
+        "cat_loop_replicates": 25,
+        "repeat": 1,
+    },
+    "quick": {
+        "replicates": 2_000,
+        "generations": 100,
+        "n": 100,
+        "loop_replicates": 20,
+        "acc_generations": [25, 50, 100],
+        "cat_K": 100,
+        "cat_n": 1_000,
+        "cat_replicates": 200,
+        "cat_generations": 100,
+        "cat_loop_replicates": 10,
+        "repeat": 1,
+    },
+    "tiny": {
+        "replicates": 600,
+        "generations": 10,
+        "n": 20,
+        "loop_replicates": 3,
+        "acc_generations": [5, 10, 20],
+        "cat_K": 10,
+        "cat_n": 50,
+        "cat_replicates": 20,
+        "cat_generations": 10,
+        "cat_loop_replicates": 2,
+        "repeat": 1,
+    },
 }
 
 #: Issue targets: (name, numerator case, denominator case, bound, meaning).
@@ -57,6 +85,7 @@ TARGETS = [
 
 
 # --- the cases (each runs inside a child process) -------------------------------------
+
 
 def _gauss_loop(cfg, rng):
     """Per replicate, per generation: draw n normals, refit mean and MLE variance."""
@@ -72,20 +101,32 @@ def _gauss_loop(cfg, rng):
 def _gauss_engine(method, scheme="replace", generations=None):
     def case(cfg, rng):
         import collapse_lib as cl
-        cl.simulate(cl.Gaussian(), generations=generations or cfg["generations"],
-                    sizes=cfg["n"], replicates=cfg["replicates"], scheme=scheme,
-                    method=method, record="last", seed=int(rng.integers(2**32)))
+
+        cl.simulate(
+            cl.Gaussian(),
+            generations=generations or cfg["generations"],
+            sizes=cfg["n"],
+            replicates=cfg["replicates"],
+            scheme=scheme,
+            method=method,
+            record="last",
+            seed=int(rng.integers(2**32)),
+        )
         return 1.0
+
     return case
 
 
 def _normals(threads):
     """Draw replicates * generations * n standard normals (no refitting) on ``threads``."""
+
     def case(cfg, rng):
         total = cfg["replicates"] * cfg["generations"] * cfg["n"]
         block = 1 << 20
-        gens = [np.random.default_rng(s) for s in np.random.SeedSequence(
-            int(rng.integers(2**32))).spawn(threads)]
+        gens = [
+            np.random.default_rng(s)
+            for s in np.random.SeedSequence(int(rng.integers(2**32))).spawn(threads)
+        ]
 
         def work(i):
             out = np.empty(block)
@@ -98,6 +139,7 @@ def _normals(threads):
         with ThreadPoolExecutor(threads) as pool:
             list(pool.map(work, range(threads)))
         return 1.0
+
     return case
 
 
@@ -113,35 +155,52 @@ def _cat_loop(cfg, rng):
 
 def _cat_engine(cfg, rng):
     import collapse_lib as cl
+
     K = cfg["cat_K"]
-    cl.simulate(cl.Categorical(np.full(K, 1.0 / K)), generations=cfg["cat_generations"],
-                sizes=cfg["cat_n"], replicates=cfg["cat_replicates"], record="last",
-                seed=int(rng.integers(2**32)))
+    cl.simulate(
+        cl.Categorical(np.full(K, 1.0 / K)),
+        generations=cfg["cat_generations"],
+        sizes=cfg["cat_n"],
+        replicates=cfg["cat_replicates"],
+        record="last",
+        seed=int(rng.integers(2**32)),
+    )
     return 1.0
 
 
 def _cases(cfg):
     """name -> (function, description, size text)."""
-    threads = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
-        os.cpu_count() or 1)
+    threads = (
+        len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    )
     r, g, n = cfg["replicates"], cfg["generations"], cfg["n"]
     gauss = f"{r:,} x {g:,} x n={n}"
-    cat = (f"K={cfg['cat_K']:,}, {cfg['cat_replicates']:,} x {cfg['cat_generations']:,} "
-           f"x n={cfg['cat_n']:,}")
+    cat = (
+        f"K={cfg['cat_K']:,}, {cfg['cat_replicates']:,} x {cfg['cat_generations']:,} "
+        f"x n={cfg['cat_n']:,}"
+    )
     cases = {
-        "gauss_loop": (_gauss_loop, "Gaussian replace: per-replicate Python loop",
-                       f"{gauss} (ran {cfg['loop_replicates']} replicates)"),
+        "gauss_loop": (
+            _gauss_loop,
+            "Gaussian replace: per-replicate Python loop",
+            f"{gauss} (ran {cfg['loop_replicates']} replicates)",
+        ),
         "gauss_samples": (_gauss_engine("samples"), 'Gaussian replace: method="samples"', gauss),
         "gauss_exact": (_gauss_engine("exact"), 'Gaussian replace: method="exact"', gauss),
         "rng_normals": (_normals(1), "raw RNG: the same number of normals, 1 thread", gauss),
-        "rng_normals_all": (_normals(threads), f"raw RNG: same normals, {threads} threads",
-                            gauss),
+        "rng_normals_all": (_normals(threads), f"raw RNG: same normals, {threads} threads", gauss),
     }
     for G in cfg["acc_generations"]:
-        cases[f"acc_exact_{G}"] = (_gauss_engine("exact", "accumulate", G),
-                                   'Gaussian accumulate: method="exact"', f"{r:,} x {G:,} x n={n}")
-    cases["cat_loop"] = (_cat_loop, "Categorical replace: per-replicate multinomial loop",
-                         f"{cat} (ran {cfg['cat_loop_replicates']} replicates)")
+        cases[f"acc_exact_{G}"] = (
+            _gauss_engine("exact", "accumulate", G),
+            'Gaussian accumulate: method="exact"',
+            f"{r:,} x {G:,} x n={n}",
+        )
+    cases["cat_loop"] = (
+        _cat_loop,
+        "Categorical replace: per-replicate multinomial loop",
+        f"{cat} (ran {cfg['cat_loop_replicates']} replicates)",
+    )
     cases["cat_exact"] = (_cat_engine, "Categorical replace: simulate (exact)", cat)
     return cases
 
@@ -171,6 +230,7 @@ def _status_bytes(field):
 def _child(name, cfg):
     """Run one case in this process; print its time and peak memory as JSON."""
     import collapse_lib as cl
+
     # warm up the imports and the engine's code paths at a negligible size
     cl.simulate(cl.Gaussian(), generations=2, sizes=2, replicates=2, seed=0)
     fn = _cases(cfg)[name][0]
@@ -183,13 +243,18 @@ def _child(name, cfg):
         factor = fn(cfg, rng)
         best = min(best, time.perf_counter() - start)
     # the peak since the reset; without a reset, the lifetime peak (ru_maxrss, kB on Linux)
-    peak = (_status_bytes("VmHWM") if reset
-            else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
-    print(json.dumps({"measured_s": best, "factor": factor,
-                      "peak_mb": max(peak - before, 0) / 1e6}))
+    peak = (
+        _status_bytes("VmHWM")
+        if reset
+        else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    )
+    print(
+        json.dumps({"measured_s": best, "factor": factor, "peak_mb": max(peak - before, 0) / 1e6})
+    )
 
 
 # --- the parent: run every case, compute ratios, format -------------------------------
+
 
 def run_all(mode="full", *, echo=None):
     """Run every case of ``mode`` in a child process; return the results as a dict."""
@@ -199,31 +264,49 @@ def run_all(mode="full", *, echo=None):
     for name, (_, what, size) in _cases(cfg).items():
         out = subprocess.run(
             [sys.executable, str(Path(__file__).resolve()), "--child", name, "--mode", mode],
-            check=True, capture_output=True, text=True)
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         rec = json.loads(out.stdout.strip().splitlines()[-1])
-        rec.update(what=what, size=size, seconds=rec["measured_s"] * rec["factor"],
-                   extrapolated=rec["factor"] != 1.0)
+        rec.update(
+            what=what,
+            size=size,
+            seconds=rec["measured_s"] * rec["factor"],
+            extrapolated=rec["factor"] != 1.0,
+        )
         results[name] = rec
         if echo:
             echo(f"{name:16s} {rec['seconds']:10.3f} s")
-    import collapse_lib
     import scipy
-    ratios = {label: results[a]["seconds"] / results[b]["seconds"]
-              for label, a, b, _, _ in TARGETS}
-    ratios["samples vs raw RNG (all threads)"] = (results["gauss_samples"]["seconds"]
-                                                   / results["rng_normals_all"]["seconds"])
-    ratios["loop vs samples"] = results["gauss_loop"]["seconds"] / results["gauss_samples"]["seconds"]
+
+    import collapse_lib
+
+    ratios = {label: results[a]["seconds"] / results[b]["seconds"] for label, a, b, _, _ in TARGETS}
+    ratios["samples vs raw RNG (all threads)"] = (
+        results["gauss_samples"]["seconds"] / results["rng_normals_all"]["seconds"]
+    )
+    ratios["loop vs samples"] = (
+        results["gauss_loop"]["seconds"] / results["gauss_samples"]["seconds"]
+    )
     return {
         "mode": mode,
         "config": cfg,
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": {"platform": platform.platform(), "processor": platform.processor()
-                    or platform.machine(), "cpus": os.cpu_count(),
-                    "python": platform.python_version(),
-                    # 1-minute load averages: other work on the machine inflates the times
-                    "load_start": load_start, "load_end": os.getloadavg()[0]},
-        "versions": {"collapse_lib": collapse_lib.__version__, "numpy": np.__version__,
-                     "scipy": scipy.__version__},
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "platform": platform.platform(),
+            "processor": platform.processor() or platform.machine(),
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            # 1-minute load averages: other work on the machine inflates the times
+            "load_start": load_start,
+            "load_end": os.getloadavg()[0],
+        },
+        "versions": {
+            "collapse_lib": collapse_lib.__version__,
+            "numpy": np.__version__,
+            "scipy": scipy.__version__,
+        },
         "cases": results,
         "ratios": ratios,
     }
@@ -234,22 +317,31 @@ def format_table(res):
     lines = ["| case | size | time (s) | peak memory (MB) |", "|---|---|---:|---:|"]
     for rec in res["cases"].values():
         mark = " (extrapolated)" if rec["extrapolated"] else ""
-        lines.append(f"| {rec['what']} | {rec['size']} | {rec['seconds']:.3g}{mark} "
-                     f"| {rec['peak_mb']:.0f} |")
+        lines.append(
+            f"| {rec['what']} | {rec['size']} | {rec['seconds']:.3g}{mark} | {rec['peak_mb']:.0f} |"
+        )
     # the targets are stated for the full sizes; smaller runs show the ratios only
     full = res["mode"] == "full"
-    lines += ["", "| ratio | value | target | met |" if full else "| ratio | value |",
-              "|---|---:|---|---|" if full else "|---|---:|"]
+    lines += [
+        "",
+        "| ratio | value | target | met |" if full else "| ratio | value |",
+        "|---|---:|---|---|" if full else "|---|---:|",
+    ]
     for label, _, _, bound, text in TARGETS:
         value = res["ratios"][label]
         ok = value <= bound if "<=" in text else value >= bound
-        lines.append(f"| {label} | {value:.3g} | {text} | {'yes' if ok else 'no'} |" if full
-                     else f"| {label} | {value:.3g} |")
+        lines.append(
+            f"| {label} | {value:.3g} | {text} | {'yes' if ok else 'no'} |"
+            if full
+            else f"| {label} | {value:.3g} |"
+        )
     for label in ("samples vs raw RNG (all threads)", "loop vs samples"):
         lines.append(f"| {label} | {res['ratios'][label]:.3g} |" + (" | |" if full else ""))
     acc = {k: v for k, v in res["cases"].items() if k.startswith("acc_exact_")}
-    per_gen = ", ".join(f"G={k.rsplit('_', 1)[1]}: {1e3 * v['seconds'] / int(k.rsplit('_', 1)[1]):.3g} ms"
-                        for k, v in acc.items())
+    per_gen = ", ".join(
+        f"G={k.rsplit('_', 1)[1]}: {1e3 * v['seconds'] / int(k.rsplit('_', 1)[1]):.3g} ms"
+        for k, v in acc.items()
+    )
     lines += ["", f"Accumulate (exact), time per generation: {per_gen}."]
     return "\n".join(lines)
 
@@ -257,13 +349,26 @@ def format_table(res):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     size = parser.add_mutually_exclusive_group()
-    size.add_argument("--quick", action="store_const", const="quick", dest="mode",
-                      help="small sizes: a few seconds")
-    size.add_argument("--tiny", action="store_const", const="tiny", dest="mode",
-                      help="smallest sizes (smoke test)")
+    size.add_argument(
+        "--quick",
+        action="store_const",
+        const="quick",
+        dest="mode",
+        help="small sizes: a few seconds",
+    )
+    size.add_argument(
+        "--tiny",
+        action="store_const",
+        const="tiny",
+        dest="mode",
+        help="smallest sizes (smoke test)",
+    )
     size.add_argument("--mode", choices=sorted(MODES), help=argparse.SUPPRESS)
-    parser.add_argument("--output", help="JSON file to write ('-' for stdout); the full "
-                        "mode writes benchmarks/results.json by default")
+    parser.add_argument(
+        "--output",
+        help="JSON file to write ('-' for stdout); the full "
+        "mode writes benchmarks/results.json by default",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     mode = args.mode or "full"

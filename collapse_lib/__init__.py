@@ -37,10 +37,10 @@ __all__ = [
     "Poisson",
     "Run",
     "SpikeUniform",
-    "simulate",
     "data",
     "plotting",
     "schedules",
+    "simulate",
     "theory",
     "widgets",
 ]

@@ -162,20 +162,27 @@ class Gaussian(Family):
         self.params = ("mu",) if self.known_variance else ("mu", "sigma2", "log_sigma2")
         if shrink is not None:
             if self.known_variance:
-                raise ValueError("shrink applies to the variance estimate; it cannot be used "
-                                 "with known_variance=True")
+                raise ValueError(
+                    "shrink applies to the variance estimate; it cannot be used "
+                    "with known_variance=True"
+                )
             if not isinstance(shrink, (tuple, list)) or len(shrink) != 2:
                 raise TypeError(f"shrink must be a pair (c, beta), got {shrink!r}")
-            shrink = (_check_real("shrink c", shrink[0], low=0.0, high=1.0, low_open=True,
-                                  high_open=True),
-                      _check_real("shrink beta", shrink[1], low=0.0, low_open=True))
+            shrink = (
+                _check_real(
+                    "shrink c", shrink[0], low=0.0, high=1.0, low_open=True, high_open=True
+                ),
+                _check_real("shrink beta", shrink[1], low=0.0, low_open=True),
+            )
         self.shrink = shrink
 
     def __repr__(self):
         kv = ", known_variance=True" if self.known_variance else ""
         sh = f", shrink={self.shrink!r}" if self.shrink else ""
-        return (f"Gaussian(mu={self.mu!r}, sigma2={self.sigma2!r}, "
-                f"estimator={self.estimator!r}{kv}{sh})")
+        return (
+            f"Gaussian(mu={self.mu!r}, sigma2={self.sigma2!r}, "
+            f"estimator={self.estimator!r}{kv}{sh})"
+        )
 
     def _log_divisor(self, N):
         """log of what divides the sum of squared deviations of N observations."""
@@ -196,8 +203,12 @@ class Gaussian(Family):
         return 1 if self.known_variance else 2
 
     def _init(self, B):
-        return {"mu": np.full(B, self.mu), "log_s2": np.full(B, np.log(self.sigma2)),
-                "N": 0, "M2": np.zeros(B)}
+        return {
+            "mu": np.full(B, self.mu),
+            "log_s2": np.full(B, np.log(self.sigma2)),
+            "N": 0,
+            "M2": np.zeros(B),
+        }
 
     def _current(self, st):
         if self.known_variance:
@@ -267,8 +278,9 @@ class Gaussian(Family):
             z = rng.draw("normal", "standard_normal", lead=(rows,))
             real = rng.draw("uniform", "random", lead=(rows,)) < fresh
             x = np.where(real, self.mu + np.sqrt(self.sigma2) * z, mu + sd * z)
-            cnt, mean, m2 = _chan(cnt, mean, m2, rows, x.mean(axis=0),
-                                  ((x - x.mean(axis=0)) ** 2).sum(axis=0))
+            cnt, mean, m2 = _chan(
+                cnt, mean, m2, rows, x.mean(axis=0), ((x - x.mean(axis=0)) ** 2).sum(axis=0)
+            )
         return mean, np.log(m2)
 
     def _step(self, st, t, n, rng, scheme, fresh, exact):
@@ -306,7 +318,7 @@ class Gaussian(Family):
         G = len(sizes)
         t0 = 0
         while t0 < G:
-            ns = sizes[t0:t0 + seg].astype(float)
+            ns = sizes[t0 : t0 + seg].astype(float)
             L = len(ns)
             N_new = st["N"] + np.cumsum(ns)
             N_old = N_new - ns
@@ -518,9 +530,13 @@ class Categorical(Family):
         return 8 * (self.K + 1)
 
     def _init(self, B):
-        st = {"probs": np.broadcast_to(self.probs, (B, self.K)), "N": 0,
-              "C": None, "ext": np.where(self.probs == 0, 0, -1)[None].repeat(B, 0).astype(np.int64),
-              "fix": np.full(B, -1, dtype=np.int64)}
+        st = {
+            "probs": np.broadcast_to(self.probs, (B, self.K)),
+            "N": 0,
+            "C": None,
+            "ext": np.where(self.probs == 0, 0, -1)[None].repeat(B, 0).astype(np.int64),
+            "fix": np.full(B, -1, dtype=np.int64),
+        }
         if np.count_nonzero(self.probs) == 1:
             st["fix"][:] = 0
         return st
@@ -552,7 +568,9 @@ class Categorical(Family):
             for r in range(rng.size):
                 idx = np.searchsorted(cdf_fit[r], u[:, r], side="right")
                 if real is not None:
-                    idx = np.where(real[:, r], np.searchsorted(cdf_true, u[:, r], side="right"), idx)
+                    idx = np.where(
+                        real[:, r], np.searchsorted(cdf_true, u[:, r], side="right"), idx
+                    )
                 counts[r] += np.bincount(idx, minlength=self.K)
         return counts
 
@@ -599,7 +617,7 @@ class Categorical(Family):
         cnt = st["cnt"]
         alive = cnt > 0
         width = int(alive.sum(axis=1).max())
-        order = np.argsort(alive, axis=1, kind="stable")[:, cnt.shape[1] - width:]
+        order = np.argsort(alive, axis=1, kind="stable")[:, cnt.shape[1] - width :]
         st["cnt"] = np.take_along_axis(cnt, order, axis=1)
         st["labels"] = np.take_along_axis(st["labels"], order, axis=1)
 
@@ -682,8 +700,11 @@ class MultivariateGaussian(Family):
         return f"MultivariateGaussian(d={self.d}, estimator={self.estimator!r})"
 
     def truth(self):
-        return {"mean": self.mean.copy(), "cov": self.cov.copy(),
-                "logdet": np.float64(np.linalg.slogdet(self.cov)[1])}
+        return {
+            "mean": self.mean.copy(),
+            "cov": self.cov.copy(),
+            "logdet": np.float64(np.linalg.slogdet(self.cov)[1]),
+        }
 
     def _param_shapes(self):
         return {"mean": (self.d,), "cov": (self.d, self.d), "logdet": ()}
@@ -698,21 +719,29 @@ class MultivariateGaussian(Family):
         return self.d + 1
 
     def _init(self, B):
-        return {"mean": np.broadcast_to(self.mean, (B, self.d)).copy(),
-                "L": np.broadcast_to(self._L, (B, self.d, self.d)).copy(),
-                "logdiag": np.broadcast_to(np.log(np.diag(self._L)), (B, self.d)).copy(),
-                "N": 0, "M2": np.zeros((B, self.d, self.d))}
+        return {
+            "mean": np.broadcast_to(self.mean, (B, self.d)).copy(),
+            "L": np.broadcast_to(self._L, (B, self.d, self.d)).copy(),
+            "logdiag": np.broadcast_to(np.log(np.diag(self._L)), (B, self.d)).copy(),
+            "N": 0,
+            "M2": np.zeros((B, self.d, self.d)),
+        }
 
     def _current(self, st):
         L = st["L"]
-        return {"mean": st["mean"], "cov": L @ np.swapaxes(L, 1, 2),
-                "logdet": 2.0 * st["logdiag"].sum(axis=1)}
+        return {
+            "mean": st["mean"],
+            "cov": L @ np.swapaxes(L, 1, 2),
+            "logdet": 2.0 * st["logdiag"].sum(axis=1),
+        }
 
     def _bartlett(self, n, rng):
         d = self.d
         A = np.zeros((rng.size, d, d))
         df = (n - 1 - np.arange(d)) / 2
-        A[:, np.arange(d), np.arange(d)] = np.sqrt(2.0 * rng.draw("gamma", "standard_gamma", tail=(d,), shape=df))
+        A[:, np.arange(d), np.arange(d)] = np.sqrt(
+            2.0 * rng.draw("gamma", "standard_gamma", tail=(d,), shape=df)
+        )
         low = np.tril_indices(d, -1)
         if low[0].size:
             A[:, low[0], low[1]] = rng.draw("normal", "standard_normal", tail=(low[0].size,))
@@ -736,7 +765,8 @@ class MultivariateGaussian(Family):
             st["logdiag"] = st["logdiag"] + diag if fresh == 0 else diag
             return
         st["N"], st["mean"], st["M2"] = _chan_matrix(
-            st["N"], st["mean"], st["M2"], n, mean_b, R @ np.swapaxes(R, 1, 2))
+            st["N"], st["mean"], st["M2"], n, mean_b, R @ np.swapaxes(R, 1, 2)
+        )
         st["L"] = np.linalg.cholesky(st["M2"] / (st["N"] - self.ddof))
         st["logdiag"] = np.log(np.diagonal(st["L"], axis1=1, axis2=2))
 
@@ -752,9 +782,11 @@ class MultivariateGaussian(Family):
             z = rng.draw("normal", "standard_normal", lead=(rows,), tail=(self.d,))
             if fresh > 0:
                 real = rng.draw("uniform", "random", lead=(rows,)) < fresh
-                x = np.where(real[..., None],
-                             self.mean + z @ self._L.T,
-                             m[None] + np.einsum("bij,rbj->rbi", L, z))
+                x = np.where(
+                    real[..., None],
+                    self.mean + z @ self._L.T,
+                    m[None] + np.einsum("bij,rbj->rbi", L, z),
+                )
             else:
                 x = z  # standardised coordinates: x = m + L z, mapped back below
             pm = x.mean(axis=0)
@@ -800,17 +832,22 @@ class SpikeUniform(Family):
     params = ("theta",)
     _roles = ("sample", "truth", "uniform")
 
-    def __init__(self, theta=_spike.THETA_STAR, weight=_spike.WEIGHT, omega0=_spike.OMEGA0,
-                 rate=_spike.RATE):
+    def __init__(
+        self, theta=_spike.THETA_STAR, weight=_spike.WEIGHT, omega0=_spike.OMEGA0, rate=_spike.RATE
+    ):
         self.theta = _check_real("theta", theta, low=0.0, high=1.0)
-        self.weight = _check_real("weight", weight, low=0.0, high=1.0, low_open=True, high_open=True)
+        self.weight = _check_real(
+            "weight", weight, low=0.0, high=1.0, low_open=True, high_open=True
+        )
         self.omega0 = _check_real("omega0", omega0, low=1.0)
         self.rate = _check_real("rate", rate, low=0.0, low_open=True)
         _spike._check_constants(self.weight, self.omega0, self.rate)
 
     def __repr__(self):
-        return (f"SpikeUniform(theta={self.theta!r}, weight={self.weight!r}, "
-                f"omega0={self.omega0:.4g}, rate={self.rate!r})")
+        return (
+            f"SpikeUniform(theta={self.theta!r}, weight={self.weight!r}, "
+            f"omega0={self.omega0:.4g}, rate={self.rate!r})"
+        )
 
     @property
     def _constants(self):
@@ -835,8 +872,11 @@ class SpikeUniform(Family):
         return {"theta": st["theta"]}
 
     def _draws(self, theta, n, rng, role):
-        return rng.apply(role, lambda gen, theta: _spike._sample(theta, n, gen, **self._constants),
-                         per_rep={"theta": theta})
+        return rng.apply(
+            role,
+            lambda gen, theta: _spike._sample(theta, n, gen, **self._constants),
+            per_rep={"theta": theta},
+        )
 
     def _step(self, st, t, n, rng, scheme, fresh, exact):
         x = self._draws(st["theta"], n, rng, "sample")
@@ -850,7 +890,7 @@ class SpikeUniform(Family):
             if st["data"] is None:
                 st["data"] = np.empty((rng.size, int(st["total"])))
             N = st["N"]
-            st["data"][:, N:N + n] = x
+            st["data"][:, N : N + n] = x
             st["N"] = N = N + n
             x = st["data"][:, :N]
             x.sort(axis=1, kind="stable")

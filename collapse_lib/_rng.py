@@ -28,9 +28,14 @@ def _as_seed_sequence(seed) -> np.random.SeedSequence:
     if isinstance(seed, np.random.SeedSequence):
         return seed
     if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral):
-        hint = " (pass an int or a SeedSequence, not a Generator)" if isinstance(
-            seed, np.random.Generator) else ""
-        raise TypeError(f"seed must be None, an int or a numpy.random.SeedSequence, got {seed!r}{hint}")
+        hint = (
+            " (pass an int or a SeedSequence, not a Generator)"
+            if isinstance(seed, np.random.Generator)
+            else ""
+        )
+        raise TypeError(
+            f"seed must be None, an int or a numpy.random.SeedSequence, got {seed!r}{hint}"
+        )
     if seed < 0:
         raise ValueError(f"seed must be non-negative, got {seed}")
     return np.random.SeedSequence(int(seed))
@@ -56,12 +61,20 @@ class _BlockRNG:
         offset = bounds[0][0]
         for i, (a, b) in zip(chunk_ids, bounds):
             self._bounds.append((a - offset, b - offset))
-            self._gens.append({
-                role: np.random.Generator(np.random.PCG64(np.random.SeedSequence(
-                    root.entropy, spawn_key=tuple(root.spawn_key) + (i, r),
-                    pool_size=root.pool_size)))
-                for r, role in enumerate(roles)
-            })
+            self._gens.append(
+                {
+                    role: np.random.Generator(
+                        np.random.PCG64(
+                            np.random.SeedSequence(
+                                root.entropy,
+                                spawn_key=(*tuple(root.spawn_key), i, r),
+                                pool_size=root.pool_size,
+                            )
+                        )
+                    )
+                    for r, role in enumerate(roles)
+                }
+            )
         self.size = self._bounds[-1][1]
 
     def apply(self, role, fn, per_rep, **params):
@@ -69,8 +82,10 @@ class _BlockRNG:
 
         For samplers that take a Generator and return one row per replicate.
         """
-        parts = [fn(gens[role], **{k: v[a:b] for k, v in per_rep.items()}, **params)
-                 for gens, (a, b) in zip(self._gens, self._bounds)]
+        parts = [
+            fn(gens[role], **{k: v[a:b] for k, v in per_rep.items()}, **params)
+            for gens, (a, b) in zip(self._gens, self._bounds)
+        ]
         return np.concatenate(parts, axis=0)
 
     def draw(self, role, dist, *, lead=(), tail=(), per_rep=None, **params):
@@ -85,8 +100,8 @@ class _BlockRNG:
             if dist == "multinomial":
                 part = fn(**kw)
             else:
-                part = fn(**kw, size=lead + (b - a,) + tail)
+                part = fn(**kw, size=(*lead, b - a, *tail))
             if out is None:
-                out = np.empty(lead + (self.size,) + part.shape[len(lead) + 1:], dtype=part.dtype)
+                out = np.empty((*lead, self.size, *part.shape[len(lead) + 1 :]), dtype=part.dtype)
             out[(slice(None),) * len(lead) + (slice(a, b),)] = part
         return out

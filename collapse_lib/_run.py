@@ -32,8 +32,21 @@ class Run:
     replicates, n_generations : int
     """
 
-    def __init__(self, *, family, values, generations, sizes, seed, scheme, fresh, method,
-                 replicates, n_generations, extras):
+    def __init__(
+        self,
+        *,
+        family,
+        values,
+        generations,
+        sizes,
+        seed,
+        scheme,
+        fresh,
+        method,
+        replicates,
+        n_generations,
+        extras,
+    ):
         self.family = family
         self._values = values
         self.generations = generations
@@ -61,8 +74,10 @@ class Run:
     def _scalar(self, name: str) -> np.ndarray:
         arr = self[name]
         if arr.ndim != 2:
-            raise ValueError(f"{name!r} is not a scalar parameter (shape {arr.shape[2:]} per "
-                             "replicate and generation); index a component first")
+            raise ValueError(
+                f"{name!r} is not a scalar parameter (shape {arr.shape[2:]} per "
+                "replicate and generation); index a component first"
+            )
         return arr
 
     # -- summaries ----------------------------------------------------------------------
@@ -96,7 +111,9 @@ class Run:
 
     def _categorical_extra(self, key: str) -> np.ndarray:
         if key not in self._extras:
-            raise ValueError(f"{key} times are kept for Categorical runs only, not for {self.family!r}")
+            raise ValueError(
+                f"{key} times are kept for Categorical runs only, not for {self.family!r}"
+            )
         return self._extras[key]
 
     def extinction_times(self) -> np.ndarray:
@@ -133,15 +150,20 @@ class Run:
         for name, arr in self._values.items():
             if arr.ndim == 2:
                 q05, q50, q95 = np.quantile(arr[:, -1], (0.05, 0.5, 0.95))
-                lines.append(f"  {name} at generation {g}: median {q50:.4g}, "
-                             f"90% of replicates in [{q05:.4g}, {q95:.4g}]")
+                lines.append(
+                    f"  {name} at generation {g}: median {q50:.4g}, "
+                    f"90% of replicates in [{q05:.4g}, {q95:.4g}]"
+                )
         if "fixation" in self._extras:
             fix = self._extras["fixation"]
-            lines.append(f"  total collapse (one category left) in {np.mean(fix >= 0):.1%} "
-                         "of replicates")
+            lines.append(
+                f"  total collapse (one category left) in {np.mean(fix >= 0):.1%} of replicates"
+            )
         return "\n".join(lines)
 
     def __repr__(self) -> str:
-        return (f"Run({self.family!r}, generations={self.n_generations}, replicates="
-                f"{self.replicates}, scheme={self.scheme!r}, fresh={self.fresh:g}, "
-                f"method={self.method!r})")
+        return (
+            f"Run({self.family!r}, generations={self.n_generations}, replicates="
+            f"{self.replicates}, scheme={self.scheme!r}, fresh={self.fresh:g}, "
+            f"method={self.method!r})"
+        )

@@ -17,8 +17,13 @@ from ._validate import _check_choice, _check_int, _check_real
 _BLOCK_BYTES = 64 << 20
 
 #: Threads that process blocks of replicates in parallel.
-_WORKERS = max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-                      else (os.cpu_count() or 1)))
+_WORKERS = max(
+    1,
+    min(
+        4,
+        len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1),
+    ),
+)
 
 SCHEMES = ("replace", "accumulate")
 METHODS = ("auto", "exact", "samples")
@@ -115,7 +120,8 @@ def simulate(
     if method == "exact" and not has_exact:
         raise ValueError(
             f"method='exact' is not available for {family!r} with scheme={scheme!r} and "
-            f"fresh={fresh}; use method='samples' (or 'auto')")
+            f"fresh={fresh}; use method='samples' (or 'auto')"
+        )
     exact = has_exact if method == "auto" else method == "exact"
     n_t = _resolve_sizes(sizes, generations, family._min_size(), family)
     recorded = _recorded(record, generations)
@@ -130,15 +136,18 @@ def simulate(
             f"({recorded_bytes / 1e9:.2f} GB for {replicates} replicates x {len(recorded)} "
             f"recorded generations, {kept_bytes / 1e9:.2f} GB of per-replicate data), more "
             f"than max_bytes={max_bytes:.3g}; record fewer generations (record='last' or "
-            "record=k), use fewer replicates or rounds, or raise max_bytes")
+            "record=k), use fewer replicates or rounds, or raise max_bytes"
+        )
 
-    values = {name: np.empty((replicates, len(recorded)) + s) for name, s in shapes.items()}
+    values = {name: np.empty((replicates, len(recorded), *s)) for name, s in shapes.items()}
     position = {g: i for i, g in enumerate(recorded)}
     bounds = _chunk_bounds(replicates)
     per_block = max(1, _BLOCK_BYTES // (family._state_bytes() * CHUNK))
     # Threads pay off when each round's array work is large (the vectorised fast path,
     # big categorical or matrix states); small per-round work would only fight over the GIL.
-    parallel = family._fast(scheme, fresh, exact) or family._state_bytes() * CHUNK >= _BLOCK_BYTES // 16
+    parallel = (
+        family._fast(scheme, fresh, exact) or family._state_bytes() * CHUNK >= _BLOCK_BYTES // 16
+    )
     if parallel:
         per_block = min(per_block, -(-len(bounds) // _WORKERS))
     blocks = [range(a, min(a + per_block, len(bounds))) for a in range(0, len(bounds), per_block)]
@@ -177,9 +186,15 @@ def simulate(
     extras = {k: np.concatenate([p[k] for p in parts], axis=0) for k in parts[0]}
 
     return Run(
-        family=family, values=values, generations=np.asarray(recorded, dtype=np.int64),
-        sizes=n_t, seed=seq, scheme=scheme, fresh=fresh,
-        method="exact" if exact else "samples", replicates=replicates,
+        family=family,
+        values=values,
+        generations=np.asarray(recorded, dtype=np.int64),
+        sizes=n_t,
+        seed=seq,
+        scheme=scheme,
+        fresh=fresh,
+        method="exact" if exact else "samples",
+        replicates=replicates,
         n_generations=generations,
         extras=extras,
     )

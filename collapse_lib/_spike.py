@@ -125,7 +125,7 @@ import numpy as np
 
 #: Default spike weight :math:`\alpha`.
 WEIGHT = 0.5
-#: Default log-width at :math:`\theta = 0`, :math:`\omega_0 = \log 10^4` (so :math:`w(0) = 10^{-4}`).
+#: Default log-width at :math:`\theta = 0`: :math:`\omega_0 = \log 10^4`, so :math:`w(0) = 10^{-4}`.
 OMEGA0 = float(np.log(1e4))
 #: Default rate :math:`b` of the double exponential.
 RATE = 700.0
@@ -133,7 +133,7 @@ RATE = 700.0
 THETA_STAR = 0.99
 #: Name of the parameter (the left end of the spike).
 PARAMS = ("theta",)
-#: Largest allowed :math:`\log\omega_0 + b`, keeping :math:`\omega(1)` and :math:`\lambda(1)` finite.
+#: Largest allowed :math:`\log\omega_0 + b` (keeps :math:`\omega(1)`, :math:`\lambda(1)` finite).
 _MAX_LOG_OMEGA = 705.0
 
 
@@ -198,8 +198,15 @@ def _gain(theta, weight: float = WEIGHT, omega0: float = OMEGA0, rate: float = R
     return np.logaddexp(0.0, log_c + _omega(theta, omega0, rate))
 
 
-def _sample(theta, size: int, rng: np.random.Generator, *, weight: float = WEIGHT,
-            omega0: float = OMEGA0, rate: float = RATE) -> np.ndarray:
+def _sample(
+    theta,
+    size: int,
+    rng: np.random.Generator,
+    *,
+    weight: float = WEIGHT,
+    omega0: float = OMEGA0,
+    rate: float = RATE,
+) -> np.ndarray:
     r"""Draw ``size`` observations from :math:`p_\theta` for each replicate.
 
     Parameters
@@ -234,8 +241,9 @@ def _sample(theta, size: int, rng: np.random.Generator, *, weight: float = WEIGH
     return np.where(in_spike, spike, 2.0 * u)
 
 
-def _logpdf(x, theta, *, weight: float = WEIGHT, omega0: float = OMEGA0,
-            rate: float = RATE) -> np.ndarray:
+def _logpdf(
+    x, theta, *, weight: float = WEIGHT, omega0: float = OMEGA0, rate: float = RATE
+) -> np.ndarray:
     r"""Log-density :math:`\log p_\theta(x)`, broadcasting ``x`` against ``theta``.
 
     Equals :math:`\log\frac{1-\alpha}{2} + \lambda(\theta)\mathbf 1_{S_\theta}(x)` on
@@ -278,8 +286,14 @@ def _searchsorted_rows(xs: np.ndarray, q: np.ndarray, side: str) -> np.ndarray:
     return out
 
 
-def _mle(x, *, weight: float = WEIGHT, omega0: float = OMEGA0,
-         rate: float = RATE, presorted: bool = False) -> np.ndarray:
+def _mle(
+    x,
+    *,
+    weight: float = WEIGHT,
+    omega0: float = OMEGA0,
+    rate: float = RATE,
+    presorted: bool = False,
+) -> np.ndarray:
     r"""Exact maximum-likelihood estimate of :math:`\theta` for each row of ``x``.
 
     Parameters

@@ -27,7 +27,7 @@ import numpy as np
 
 from ._validate import _check_choice, _check_int
 
-__all__ = ["WordFrequencies", "Table", "english_unigram", "wine"]
+__all__ = ["Table", "WordFrequencies", "english_unigram", "wine"]
 
 
 @dataclass(frozen=True)
@@ -80,11 +80,13 @@ def _require(module: str, package: str):
     except ImportError as exc:
         raise ImportError(
             f"this loader needs the optional package {package!r}; install it with "
-            f"`pip install {package}`") from exc
+            f"`pip install {package}`"
+        ) from exc
 
 
-def english_unigram(size: int = 10_000, *, wordlist: str = "large",
-                    letters_only: bool = True) -> WordFrequencies:
+def english_unigram(
+    size: int = 10_000, *, wordlist: str = "large", letters_only: bool = True
+) -> WordFrequencies:
     r"""The ``size`` most frequent English words and their probabilities, from wordfreq.
 
     Words are taken in wordfreq's order (decreasing frequency, alphabetical among
@@ -125,8 +127,9 @@ def english_unigram(size: int = 10_000, *, wordlist: str = "large",
     # get_frequency_list: bucket k holds the words of frequency 10^(-k/100), sorted.
     for k, bucket in enumerate(wordfreq.get_frequency_list("en", wordlist)):
         for word in bucket:
-            if letters_only and (any(ch.isdigit() for ch in word)
-                                 or not any(ch.isalpha() for ch in word)):
+            if letters_only and (
+                any(ch.isdigit() for ch in word) or not any(ch.isalpha() for ch in word)
+            ):
                 continue
             words.append(word)
             freqs.append(wordfreq.cB_to_freq(-k))
@@ -141,11 +144,13 @@ def english_unigram(size: int = 10_000, *, wordlist: str = "large",
     version = getattr(wordfreq, "__version__", None)
     if version is None:
         from importlib.metadata import version as _version
+
         version = _version("wordfreq")
-    source = (f"wordfreq {version}, English '{wordlist}' list, top {size} "
-              f"{'words (tokens with a letter and no digit)' if letters_only else 'tokens'}")
-    return WordFrequencies(words=tuple(words), probs=f / coverage, coverage=coverage,
-                           source=source)
+    source = (
+        f"wordfreq {version}, English '{wordlist}' list, top {size} "
+        f"{'words (tokens with a letter and no digit)' if letters_only else 'tokens'}"
+    )
+    return WordFrequencies(words=tuple(words), probs=f / coverage, coverage=coverage, source=source)
 
 
 def wine() -> Table:
@@ -171,7 +176,9 @@ def wine() -> Table:
     from sklearn.datasets import load_wine
 
     bunch = load_wine()
-    return Table(data=np.asarray(bunch.data, dtype=float),
-                 feature_names=tuple(bunch.feature_names),
-                 source=f"scikit-learn {sk_version}, sklearn.datasets.load_wine "
-                        "(UCI Wine recognition data, Forina et al.)")
+    return Table(
+        data=np.asarray(bunch.data, dtype=float),
+        feature_names=tuple(bunch.feature_names),
+        source=f"scikit-learn {sk_version}, sklearn.datasets.load_wine "
+        "(UCI Wine recognition data, Forina et al.)",
+    )

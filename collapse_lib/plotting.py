@@ -105,7 +105,8 @@ def _series(generations, values):
     if v.ndim != 2 or v.shape[1] != g.size:
         raise ValueError(
             f"values must have shape (replicates, {g.size}) to match generations, "
-            f"got shape {v.shape}")
+            f"got shape {v.shape}"
+        )
     return g, v
 
 
@@ -116,7 +117,8 @@ def _theory_curve(theory, x):
     if y.shape != x.shape:
         raise ValueError(
             f"theory must give one value per point ({x.size}), got shape {y.shape}; "
-            "index a full theory curve by run.generations")
+            "index a full theory curve by run.generations"
+        )
     return y
 
 
@@ -135,9 +137,19 @@ def _finish(ax, xlabel, ylabel, log, legend):
     return ax
 
 
-def fan_chart(generations, values, *, quantiles=(0.05, 0.25, 0.5, 0.75, 0.95), theory=None,
-              ax=None, label=None, color=None, log=False, ylabel=None,
-              theory_label="theory"):
+def fan_chart(
+    generations,
+    values,
+    *,
+    quantiles=(0.05, 0.25, 0.5, 0.75, 0.95),
+    theory=None,
+    ax=None,
+    label=None,
+    color=None,
+    log=False,
+    ylabel=None,
+    theory_label="theory",
+):
     r"""Quantile bands of ``values`` over generations, median line and optional theory.
 
     For each pair of quantiles symmetric in the list (outermost first) a band is
@@ -180,16 +192,23 @@ def fan_chart(generations, values, *, quantiles=(0.05, 0.25, 0.5, 0.75, 0.95), t
     band = np.quantile(v, q, axis=0)
     pairs = q.size // 2
     for i in range(pairs):
-        ax.fill_between(g, band[i], band[-1 - i], color=line.get_color(), linewidth=0,
-                        alpha=0.15 + 0.15 * i / max(pairs - 1, 1),
-                        label=f"{q[i]:g}–{q[-1 - i]:g} quantiles" if label else None)
+        ax.fill_between(
+            g,
+            band[i],
+            band[-1 - i],
+            color=line.get_color(),
+            linewidth=0,
+            alpha=0.15 + 0.15 * i / max(pairs - 1, 1),
+            label=f"{q[i]:g}–{q[-1 - i]:g} quantiles" if label else None,
+        )
     if theory is not None:
         ax.plot(g, _theory_curve(theory, g), label=theory_label, **_THEORY_STYLE)
     return _finish(ax, "generation $t$", ylabel, log, label is not None or theory is not None)
 
 
-def sample_paths(generations, values, *, n=20, ax=None, label=None, color=None, log=False,
-                 ylabel=None, alpha=0.6):
+def sample_paths(
+    generations, values, *, n=20, ax=None, label=None, color=None, log=False, ylabel=None, alpha=0.6
+):
     """Draw the first ``n`` replicate trajectories of ``values``.
 
     Parameters
@@ -214,8 +233,9 @@ def sample_paths(generations, values, *, n=20, ax=None, label=None, color=None, 
     n = _check_int("n", n, minimum=1)
     ax = _axes(ax)
     for i, path in enumerate(v[:n]):
-        (line,) = ax.plot(g, path, color=color, alpha=alpha, linewidth=1,
-                          label=label if i == 0 else None)
+        (line,) = ax.plot(
+            g, path, color=color, alpha=alpha, linewidth=1, label=label if i == 0 else None
+        )
         color = line.get_color()
     return _finish(ax, "generation $t$", ylabel, log, label is not None)
 
@@ -251,8 +271,18 @@ def empirical_survival(times, horizon=None):
     return t, 1.0 - np.cumsum(ended) / T.size
 
 
-def survival_curve(times, *, horizon=None, theory=None, ax=None, label=None, color=None,
-                   log=False, ylabel=r"$P(T > t)$", theory_label="theory"):
+def survival_curve(
+    times,
+    *,
+    horizon=None,
+    theory=None,
+    ax=None,
+    label=None,
+    color=None,
+    log=False,
+    ylabel=r"$P(T > t)$",
+    theory_label="theory",
+):
     """Step plot of the empirical survival function of event times, with optional theory.
 
     Parameters
@@ -277,8 +307,7 @@ def survival_curve(times, *, horizon=None, theory=None, ax=None, label=None, col
     return _finish(ax, "generation $t$", ylabel, log, label is not None or theory is not None)
 
 
-def muller_plot(generations, probs, *, ax=None, colors=None, labels=None,
-                ylabel="frequency"):
+def muller_plot(generations, probs, *, ax=None, colors=None, labels=None, ylabel="frequency"):
     r"""Stacked frequencies of the categories of one replicate over generations.
 
     Draws the frequencies :math:`P_{t,1}, \dots, P_{t,K}` on top of each other, so
@@ -310,7 +339,8 @@ def muller_plot(generations, probs, *, ax=None, colors=None, labels=None,
     p = _as_real_array("probs", probs)
     if p.ndim != 2 or p.shape[0] != g.size:
         raise ValueError(
-            f"probs must have shape ({g.size}, K) to match generations, got shape {p.shape}")
+            f"probs must have shape ({g.size}, K) to match generations, got shape {p.shape}"
+        )
     if np.any(p < 0) or not np.allclose(p.sum(axis=1), 1.0, atol=1e-9):
         raise ValueError("probs must have non-negative rows summing to 1")
     K = p.shape[1]
@@ -321,16 +351,14 @@ def muller_plot(generations, probs, *, ax=None, colors=None, labels=None,
     if colors is None:
         cycle = list(PALETTE.values())
         colors = [cycle[k % len(cycle)] for k in range(K)]
-    ax.stackplot(g, p.T, colors=colors, labels=labels if labels is not None else (),
-                 linewidth=0)
+    ax.stackplot(g, p.T, colors=colors, labels=labels if labels is not None else (), linewidth=0)
     ax.set_xlim(g[0], g[-1])
     ax.set_ylim(0.0, 1.0)
     ax.grid(False)
     return _finish(ax, "generation $t$", ylabel, False, labels is not None)
 
 
-def atom_cloud(points, weights, *, ax=None, colors=None, max_area=400.0, min_area=6.0,
-               label=None):
+def atom_cloud(points, weights, *, ax=None, colors=None, max_area=400.0, min_area=6.0, label=None):
     r"""A discrete law on the plane: each atom a disc whose area is proportional to its mass.
 
     Atoms of weight 0 are not drawn, so the picture of an empirical law under
@@ -375,10 +403,20 @@ def atom_cloud(points, weights, *, ax=None, colors=None, max_area=400.0, min_are
     if colors is not None:
         c = np.asarray(colors)
         if c.shape[0] != w.shape[0]:
-            raise ValueError(f"colors must have one entry per point ({w.shape[0]}), got {c.shape[0]}")
+            raise ValueError(
+                f"colors must have one entry per point ({w.shape[0]}), got {c.shape[0]}"
+            )
         c = c[keep]
-    ax.scatter(xy[keep, 0], xy[keep, 1], s=np.maximum(max_area * w[keep], min_area), c=c,
-               alpha=0.75, edgecolors="black", linewidths=0.4, label=label)
+    ax.scatter(
+        xy[keep, 0],
+        xy[keep, 1],
+        s=np.maximum(max_area * w[keep], min_area),
+        c=c,
+        alpha=0.75,
+        edgecolors="black",
+        linewidths=0.4,
+        label=label,
+    )
     ax.set_aspect("equal", adjustable="box")
     return _finish(ax, None, None, False, label is not None)
 
@@ -449,7 +487,7 @@ def spike_capture(family, n, *, seed, max_rounds=200, window=0.012, ax=None):
     rng = np.random.default_rng(seed)
     theta = np.array([star])
     parts = []
-    for t in range(1, max_rounds + 1):
+    for t in range(1, max_rounds + 1):  # noqa: B007 (t is the capture round, used below)
         parts.append(_spike._sample(theta, n, rng, **const)[0])
         data = np.concatenate(parts)
         theta = _spike._mle(data[None, :], **const)
@@ -467,20 +505,34 @@ def spike_capture(family, n, *, seed, max_rounds=200, window=0.012, ax=None):
 
     lo = max(star - window, 0.0)
     grid = np.linspace(lo, 1.0, 400)
-    ax.plot(grid, rel(grid), color=PALETTE["sky"], linewidth=1,
-            label=r"one observation at $\theta$")
+    ax.plot(
+        grid, rel(grid), color=PALETTE["sky"], linewidth=1, label=r"one observation at $\theta$"
+    )
     near = np.sort(data[(data >= lo) & (data <= 1.0) & (data != star)])
-    ax.plot(near, rel(near), "o", color=PALETTE["blue"], markersize=4,
-            label="background observations")
-    ax.plot([star], [np.log(k_true)], "*", color=PALETTE["green"], markersize=14,
-            label=rf"true spike: $k = {k_true}$ observations")
+    ax.plot(
+        near, rel(near), "o", color=PALETTE["blue"], markersize=4, label="background observations"
+    )
+    ax.plot(
+        [star],
+        [np.log(k_true)],
+        "*",
+        color=PALETTE["green"],
+        markersize=14,
+        label=rf"true spike: $k = {k_true}$ observations",
+    )
     ax.axhline(np.log(k_true), color=PALETTE["green"], linewidth=1, linestyle=":")
     if threshold < 1.0:
-        ax.axvspan(threshold, 1.0, color=PALETTE["vermillion"], alpha=0.12,
-                   label="capture zone")
-    ax.plot([theta[0]], [rel(theta[0])], "o", markersize=11, markerfacecolor="none",
-            markeredgecolor=PALETTE["vermillion"], markeredgewidth=2,
-            label=rf"captured: $\theta_{{{t}}}$")
+        ax.axvspan(threshold, 1.0, color=PALETTE["vermillion"], alpha=0.12, label="capture zone")
+    ax.plot(
+        [theta[0]],
+        [rel(theta[0])],
+        "o",
+        markersize=11,
+        markerfacecolor="none",
+        markeredgecolor=PALETTE["vermillion"],
+        markeredgewidth=2,
+        label=rf"captured: $\theta_{{{t}}}$",
+    )
     ax.set_xlim(lo, 1.0 + 0.02 * window)
     ax.set_xlabel(r"spike location $\theta$")
     ax.set_ylabel(r"$\log\,[k(\theta)\lambda(\theta)/\lambda(\theta^*)]$")
@@ -491,8 +543,9 @@ def spike_capture(family, n, *, seed, max_rounds=200, window=0.012, ax=None):
 __all__ += ["SpikeCapture", "spike_capture"]
 
 
-def quantile_lines(generations, curves, *, ax=None, label="exact quantiles", log=False,
-                   ylabel=None, color="black"):
+def quantile_lines(
+    generations, curves, *, ax=None, label="exact quantiles", log=False, ylabel=None, color="black"
+):
     r"""Theory quantiles over generations: one thin dashed line per level.
 
     The companion of :func:`fan_chart` when the theory gives whole quantile curves
@@ -520,8 +573,14 @@ def quantile_lines(generations, curves, *, ax=None, label="exact quantiles", log
     g, v = _series(generations, curves)
     ax = _axes(ax)
     for i, row in enumerate(v):
-        ax.plot(g, row, color=color, linestyle=(0, (4, 2)), linewidth=1.1,
-                label=label if i == 0 else None)
+        ax.plot(
+            g,
+            row,
+            color=color,
+            linestyle=(0, (4, 2)),
+            linewidth=1.1,
+            label=label if i == 0 else None,
+        )
     return _finish(ax, "generation $t$", ylabel, log, label is not None)
 
 
@@ -552,8 +611,9 @@ def rank_frequency(probs, *, ax=None, label=None, color=None, linestyle="-"):
         raise ValueError(f"probs must be non-negative, got {probs!r}")
     p = np.sort(p[p > 0])[::-1]
     ax = _axes(ax)
-    ax.loglog(np.arange(1, p.size + 1), p, label=label, color=color, linestyle=linestyle,
-              linewidth=1.6)
+    ax.loglog(
+        np.arange(1, p.size + 1), p, label=label, color=color, linestyle=linestyle, linewidth=1.6
+    )
     ax.set_xlabel("rank")
     ax.set_ylabel("probability")
     if label is not None:

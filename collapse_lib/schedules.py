@@ -32,14 +32,14 @@ from ._validate import _as_int_array, _check_int, _check_real
 __all__ = [
     "Schedule",
     "constant",
+    "converges",
+    "geometric",
     "linear",
     "power",
-    "tlog2",
-    "geometric",
     "sizes",
-    "sum_power",
     "sum_inverse",
-    "converges",
+    "sum_power",
+    "tlog2",
 ]
 
 #: Largest sample size a schedule may return (keeps every value exact in int64 and float64).
@@ -71,8 +71,7 @@ class Schedule:
         if not np.all(real <= _MAX_SIZE):
             bad = tt[~(real <= _MAX_SIZE)].min()
             raise ValueError(
-                f"t={bad} gives a sample size above {_MAX_SIZE} for {self!r}; "
-                "use fewer generations"
+                f"t={bad} gives a sample size above {_MAX_SIZE} for {self!r}; use fewer generations"
             )
         out = np.maximum(_ceil(real), 1.0).astype(np.int64)
         return int(out) if scalar else out
@@ -290,9 +289,7 @@ def sizes(schedule, generations) -> np.ndarray:
         return np.full(generations, _check_int("sizes", schedule, minimum=1), dtype=np.int64)
     arr = _as_int_array("sizes", schedule, minimum=1)
     if arr.ndim != 1 or arr.size != generations:
-        raise ValueError(
-            f"sizes must have length generations={generations}, got shape {arr.shape}"
-        )
+        raise ValueError(f"sizes must have length generations={generations}, got shape {arr.shape}")
     return arr
 
 
@@ -300,9 +297,7 @@ def _resolve(schedule_or_sizes, generations) -> np.ndarray:
     """Sizes array from a schedule or int (``generations`` needed) or a 1-D sequence."""
     if generations is None:
         if callable(schedule_or_sizes) or isinstance(schedule_or_sizes, numbers.Integral):
-            raise ValueError(
-                f"generations is required with sizes={schedule_or_sizes!r}, got None"
-            )
+            raise ValueError(f"generations is required with sizes={schedule_or_sizes!r}, got None")
         arr = _as_int_array("sizes", schedule_or_sizes, minimum=1)
         if arr.ndim != 1:
             raise ValueError(f"sizes must be one-dimensional, got shape {arr.shape}")

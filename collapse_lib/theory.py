@@ -38,50 +38,50 @@ from .schedules import _resolve
 
 __all__ = [
     "bertrand_factor",
-    "gaussian_variance_mean",
-    "gaussian_variance_variance",
-    "gaussian_sigma_mean",
-    "log_variance_drift",
-    "log_variance_step_variance",
-    "log_variance_mean",
-    "log_variance_variance",
-    "mean_walk_variance",
-    "joint_mean_variance",
-    "prob_synthetic_beats_real",
-    "prob_synthetic_beats_real_by_generation",
-    "wf_transition_matrix",
-    "wf_fixation_probability",
-    "wf_heterozygosity",
-    "wf_absorption_time_exact",
-    "wf_absorption_time_kimura",
-    "wf_absorption_time_kimura_multi",
     "coalescence_time",
     "coalescence_time_kingman",
-    "fresh_stationary_moments",
-    "fresh_variance",
-    "g_iterate",
-    "poisson_survival",
-    "gaussian_sigma_tail_bound",
-    "word_loss_probability",
-    "word_forgetting_median",
-    "word_forgetting_mean_given_loss",
-    "shrink_variance_mean",
-    "shrink_log_variance_mean",
-    "poisson_survival_by_generation",
-    "log_variance_cdf",
-    "log_variance_quantile",
-    "sigma_tail_probability",
-    "sigma_tail_rate",
-    "sigma_halving_time_approx",
-    "wf_collapse_tail_bound",
-    "wf_collapse_horizon",
-    "wf_surviving_types_mean",
-    "fresh_stationary_distribution",
-    "fresh_stationary_beta",
     "fresh_effective_size",
     "fresh_fraction_for_effective_size",
     "fresh_gaussian_moments",
     "fresh_gaussian_stationary_moments",
+    "fresh_stationary_beta",
+    "fresh_stationary_distribution",
+    "fresh_stationary_moments",
+    "fresh_variance",
+    "g_iterate",
+    "gaussian_sigma_mean",
+    "gaussian_sigma_tail_bound",
+    "gaussian_variance_mean",
+    "gaussian_variance_variance",
+    "joint_mean_variance",
+    "log_variance_cdf",
+    "log_variance_drift",
+    "log_variance_mean",
+    "log_variance_quantile",
+    "log_variance_step_variance",
+    "log_variance_variance",
+    "mean_walk_variance",
+    "poisson_survival",
+    "poisson_survival_by_generation",
+    "prob_synthetic_beats_real",
+    "prob_synthetic_beats_real_by_generation",
+    "shrink_log_variance_mean",
+    "shrink_variance_mean",
+    "sigma_halving_time_approx",
+    "sigma_tail_probability",
+    "sigma_tail_rate",
+    "wf_absorption_time_exact",
+    "wf_absorption_time_kimura",
+    "wf_absorption_time_kimura_multi",
+    "wf_collapse_horizon",
+    "wf_collapse_tail_bound",
+    "wf_fixation_probability",
+    "wf_heterozygosity",
+    "wf_surviving_types_mean",
+    "wf_transition_matrix",
+    "word_forgetting_mean_given_loss",
+    "word_forgetting_median",
+    "word_loss_probability",
 ]
 
 _DDOF = {"mle": 0, "unbiased": 1}
@@ -593,7 +593,7 @@ def coalescence_time(n, k=None):
     tau = np.zeros(k + 1)
     j = np.arange(k + 1, dtype=float)
     for m in range(2, k + 1):
-        occ[1:m + 1] = occ[1:m + 1] * j[1:m + 1] / n + occ[0:m] * (n - j[1:m + 1] + 1) / n
+        occ[1 : m + 1] = occ[1 : m + 1] * j[1 : m + 1] / n + occ[0:m] * (n - j[1 : m + 1] + 1) / n
         tau[m] = (1.0 + occ[2:m] @ tau[2:m]) / (1.0 - occ[m])
     return float(tau[k])
 
@@ -864,7 +864,8 @@ def shrink_variance_mean(sizes, estimator, c, beta, sigma2_0=1.0, *, generations
     :math:`n` observations (``"mle"`` or ``"unbiased"``) multiplied by
     :math:`1 - c\,n^{-\beta}`, a relative bias of order :math:`n^{-\beta}`. Under the
     replace scheme
-    :math:`\sigma_t^2 = \sigma_{t-1}^2\, (1 - c\,n_t^{-\beta})\,\chi^2_{n_t-1}/(n_t - \mathrm{ddof})`
+    :math:`\sigma_t^2 = \sigma_{t-1}^2\, (1 - c\,n_t^{-\beta})\,
+    \chi^2_{n_t-1}/(n_t - \mathrm{ddof})`
     with independent chi-square variables, so
 
     .. math:: E\,\sigma_T^2 = \sigma_0^2 \prod_{t\le T}
@@ -900,11 +901,12 @@ def shrink_variance_mean(sizes, estimator, c, beta, sigma2_0=1.0, *, generations
     """
     shrink = _log_shrink_steps(sizes, c, beta, generations)
     return gaussian_variance_mean(sizes, estimator, sigma2_0, generations=generations) * np.exp(
-        _by_generation(shrink))
+        _by_generation(shrink)
+    )
 
 
 def shrink_log_variance_mean(sizes, estimator, c, beta, sigma2_0=1.0, *, generations=None):
-    r""":math:`E\log\sigma_T^2` under the shrunken variance estimator of :func:`shrink_variance_mean`.
+    r""":math:`E\log\sigma_T^2` under the shrunken estimator of :func:`shrink_variance_mean`.
 
     Each round adds the constant :math:`\log(1 - c\,n_t^{-\beta}) \approx -c\,n_t^{-\beta}`
     to the step of :func:`log_variance_mean`:
@@ -919,7 +921,8 @@ def shrink_log_variance_mean(sizes, estimator, c, beta, sigma2_0=1.0, *, generat
     """
     shrink = _log_shrink_steps(sizes, c, beta, generations)
     return log_variance_mean(sizes, estimator, sigma2_0, generations=generations) + _by_generation(
-        shrink)
+        shrink
+    )
 
 
 def _log_shrink_steps(sizes, c, beta, generations):
@@ -927,7 +930,7 @@ def _log_shrink_steps(sizes, c, beta, generations):
     c = _check_real("c", c, low=0.0, high=1.0, low_open=True, high_open=True)
     beta = _check_real("beta", beta, low=0.0, low_open=True)
     n = _schedule(sizes, generations, minimum=2)
-    return np.log1p(-c * n ** -beta)
+    return np.log1p(-c * n**-beta)
 
 
 def poisson_survival_by_generation(sizes, lam0, *, generations=None):
@@ -969,7 +972,7 @@ def poisson_survival_by_generation(sizes, lam0, *, generations=None):
     y = n.copy()  # y[T-1] holds y^{(T)} for the target generation T = 1..G
     for j in range(1, G):
         # one step back for every target T > j: from y_{T-j} to y_{T-j-1}, through n_{T-j}
-        nn = n[:G - j]
+        nn = n[: G - j]
         y[j:] = -nn * np.expm1(-y[j:] / nn)
     return np.concatenate(([1.0], -np.expm1(-lam0 * y)))
 
@@ -983,8 +986,9 @@ _GAUSSIAN_OVERSHOOT = float(-special.zeta(0.5) / np.sqrt(2.0 * np.pi))
 
 
 #: Stirling coefficients B_{2k} / (2k (2k - 1)), k = 1..8, of log Gamma(z).
-_STIRLING = np.array([1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510]
-                     ) / (np.arange(2, 17, 2) * np.arange(1, 16, 2))
+_STIRLING = np.array([1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510]) / (
+    np.arange(2, 17, 2) * np.arange(1, 16, 2)
+)
 
 
 def _step_law(n, ddof):
@@ -1077,8 +1081,9 @@ def _walk_probability(y, t, a, d, upper):
     if np.any(moving):
         ym, tm = y[moving], t[moving].astype(float)
         m = tm * (special.digamma(a) + np.log(2.0 / d))
-        out[moving] = _walk_invert(_walk_nodes(tm, a, d, np.abs(ym - m)), ym,
-                                   "sf" if upper else "cdf")
+        out[moving] = _walk_invert(
+            _walk_nodes(tm, a, d, np.abs(ym - m)), ym, "sf" if upper else "cdf"
+        )
     return out
 
 
@@ -1268,7 +1273,7 @@ def sigma_tail_rate(n, estimator):
 
 
 def sigma_halving_time_approx(n, estimator, factor=2.0, corrected=True):
-    r"""Brownian approximation of the law of the time until :math:`\sigma_t \le \sigma_0/\text{factor}`.
+    r"""Brownian approximation of the law of the time until :math:`\sigma_t \le \sigma_0/f`.
 
     :math:`\tau = \min\{t : \log\sigma_t^2 \le \log\sigma_0^2 - b\}` with
     :math:`b = 2\log(\text{factor})` (:math:`b = \ln 4` for halving) is the first passage
@@ -1315,7 +1320,7 @@ def sigma_halving_time_approx(n, estimator, factor=2.0, corrected=True):
 
 # ------------------------------------------------ total collapse and persistent excitation
 def wf_collapse_tail_bound(probs, n, t):
-    r"""Upper bound on the probability that resampling has not yet collapsed by generation :math:`t`.
+    r"""Upper bound on the probability that resampling has not collapsed by generation :math:`t`.
 
     Categorical model refitted on :math:`n` draws per round (replace, no fresh data,
     i.e. Wright–Fisher with :math:`K` types), started from the frequencies
@@ -1354,7 +1359,7 @@ def wf_collapse_tail_bound(probs, n, t):
 
 
 def wf_collapse_horizon(probs, n, delta):
-    r"""A number of generations after which collapse has happened with probability :math:`\ge 1 - \delta`.
+    r"""Generations after which collapse has happened with probability :math:`\ge 1 - \delta`.
 
     The smallest :math:`t \ge 1` at which :func:`wf_collapse_tail_bound` is at most
     :math:`\delta`:
@@ -1497,7 +1502,7 @@ def fresh_stationary_distribution(p0, n, eps):
 
 
 def fresh_stationary_beta(p0, n, eps):
-    r"""Beta approximation :math:`\mathrm{Beta}(\theta p_0, \theta(1-p_0))` of the stationary frequency (approximation).
+    r"""Beta approximation :math:`\mathrm{Beta}(\theta p_0, \theta(1-p_0))` of the stationary law.
 
     With :math:`\theta = (n-1)\,\varepsilon(2-\varepsilon)` the Beta law has exactly the
     stationary mean :math:`p_0` and variance :math:`p_0(1-p_0)/(1+\theta)` of
@@ -1533,7 +1538,7 @@ def fresh_stationary_beta(p0, n, eps):
 
 
 def fresh_effective_size(n, eps):
-    r"""Effective sample size :math:`n_{\mathrm{eff}} = n - (n-1)(1-\varepsilon)^2` of a stationary round.
+    r"""Effective sample size :math:`n_{\mathrm{eff}} = n - (n-1)(1-\varepsilon)^2` of a round.
 
     At stationarity the :math:`n` draws of a round are exchangeable with the law of
     the truth but positively correlated: two draws from the same round land in a set
@@ -1814,8 +1819,9 @@ def poisson_rate_variance(lam0, sizes, scheme, eps=0.0, *, generations=None):
     w = np.ones_like(n) if scheme == "replace" else n / np.cumsum(n)
     v = np.zeros(n.size + 1)
     for t in range(1, n.size + 1):
-        v[t] = ((1.0 - eps * w[t - 1]) ** 2 * v[t - 1]
-                + w[t - 1] ** 2 / n[t - 1] * (lam0 + eps * (1.0 - eps) * v[t - 1]))
+        v[t] = (1.0 - eps * w[t - 1]) ** 2 * v[t - 1] + w[t - 1] ** 2 / n[t - 1] * (
+            lam0 + eps * (1.0 - eps) * v[t - 1]
+        )
     return v
 
 
@@ -1842,8 +1848,9 @@ def _spike_capture(k, theta, weight, omega0, rate):
     return (log_omega - np.log(omega0)) / rate
 
 
-def spike_capture_point(k, theta=_spike.THETA_STAR, *, weight=_spike.WEIGHT,
-                        omega0=_spike.OMEGA0, rate=_spike.RATE):
+def spike_capture_point(
+    k, theta=_spike.THETA_STAR, *, weight=_spike.WEIGHT, omega0=_spike.OMEGA0, rate=_spike.RATE
+):
     r"""Left end of the *capture zone* of a spike holding :math:`k` observations.
 
     In the spike family :class:`collapse_lib.SpikeUniform`, an observation that lies in
@@ -1890,7 +1897,8 @@ def _spike_escape(K, N, theta, weight, omega0, rate):
         raise ValueError(
             f"the capture-zone formula needs negligible spike widths; got width "
             f"{float(w_low):.3g} near theta={theta!r} for N={N} observations "
-            f"(use a larger rate or theta)")
+            f"(use a larger rate or theta)"
+        )
     out = np.zeros(K.shape)
     pos = K > 0
     zone = np.clip(1.0 - _spike_capture(K[pos], theta, weight, omega0, rate), 0.0, None)
@@ -1898,8 +1906,9 @@ def _spike_escape(K, N, theta, weight, omega0, rate):
     return out
 
 
-def spike_mle_correct_probability(N, theta=_spike.THETA_STAR, *, weight=_spike.WEIGHT,
-                                  omega0=_spike.OMEGA0, rate=_spike.RATE):
+def spike_mle_correct_probability(
+    N, theta=_spike.THETA_STAR, *, weight=_spike.WEIGHT, omega0=_spike.OMEGA0, rate=_spike.RATE
+):
     r"""Probability that the MLE of :math:`N` i.i.d. draws sits at the true spike.
 
     For :math:`N` draws from :math:`p_{\theta^*}` of :class:`collapse_lib.SpikeUniform`,
@@ -1945,8 +1954,16 @@ def spike_mle_correct_probability(N, theta=_spike.THETA_STAR, *, weight=_spike.W
     return _out(out)
 
 
-def spike_survival(sizes, scheme, theta=_spike.THETA_STAR, *, weight=_spike.WEIGHT,
-                   omega0=_spike.OMEGA0, rate=_spike.RATE, generations=None):
+def spike_survival(
+    sizes,
+    scheme,
+    theta=_spike.THETA_STAR,
+    *,
+    weight=_spike.WEIGHT,
+    omega0=_spike.OMEGA0,
+    rate=_spike.RATE,
+    generations=None,
+):
     r"""Probability that recursive MLE of the spike family is still exact at round :math:`T`.
 
     :math:`P(\theta_t = \theta^* \text{ for all } t \le T)` without fresh data, for
@@ -1991,8 +2008,14 @@ def spike_survival(sizes, scheme, theta=_spike.THETA_STAR, *, weight=_spike.WEIG
     scheme = _check_choice("scheme", scheme, ("replace", "accumulate"))
     n = _schedule(sizes, generations).astype(np.int64)
     if scheme == "replace":
-        p = np.array([spike_mle_correct_probability(int(m), theta, weight=weight,
-                                                    omega0=omega0, rate=rate) for m in n])
+        p = np.array(
+            [
+                spike_mle_correct_probability(
+                    int(m), theta, weight=weight, omega0=omega0, rate=rate
+                )
+                for m in n
+            ]
+        )
         return np.concatenate(([1.0], np.cumprod(p)))
     total = int(n.sum())
     K = np.arange(total + 1)
@@ -2007,7 +2030,7 @@ def spike_survival(sizes, scheme, theta=_spike.THETA_STAR, *, weight=_spike.WEIG
         pmf = stats.binom.pmf(np.arange(m + 1), m, weight)
         for j in range(m + 1):
             shifted = np.zeros(total + 1)
-            shifted[j:] = dist[:total + 1 - j]
+            shifted[j:] = dist[: total + 1 - j]
             with np.errstate(invalid="ignore"):
                 factor = np.where(shifted > 0, np.exp((m - j) * log_esc), 0.0)
             new += pmf[j] * shifted * factor
@@ -2099,17 +2122,17 @@ def unigram_absence_probability(probs, sizes, *, scheme="replace", fresh=0.0, ge
     if scheme == "accumulate":
         later = np.concatenate(([0.0], np.cumsum(n[1:])))[:, None]  # n_2 + ... + n_t
         with np.errstate(divide="ignore", invalid="ignore"):
-            first = n[0] * np.log1p(-pi)[None]         # -inf where pi == 1
+            first = n[0] * np.log1p(-pi)[None]  # -inf where pi == 1
             rest = np.where(later > 0, later * np.log1p(-eps * pi)[None], 0.0)
         out[1:] = np.exp(first + rest)
         return out
-    h = np.empty(G)       # h[T - 1] = h_s for horizon T, while s runs down from G to 1
-    total = np.zeros(G)   # sum of h_{s'} over s' >= s, per horizon T
+    h = np.empty(G)  # h[T - 1] = h_s for horizon T, while s runs down from G to 1
+    total = np.zeros(G)  # sum of h_{s'} over s' >= s, per horizon T
     for s in range(G, 0, -1):
         ns = n[s - 1]
-        h[s - 1] = ns                                           # horizon T = s
-        h[s:] = ns * -np.expm1(-(1.0 - eps) * h[s:] / ns)       # horizons T > s
-        total[s - 1:] += h[s - 1:]
+        h[s - 1] = ns  # horizon T = s
+        h[s:] = ns * -np.expm1(-(1.0 - eps) * h[s:] / ns)  # horizons T > s
+        total[s - 1 :] += h[s - 1 :]
     gamma = (1.0 - eps) * h + eps * total
     out[1:] = np.exp(-gamma[:, None] * pi[None])
     return out
@@ -2165,9 +2188,9 @@ def wf_loss_probability(c, n, generations, *, tol=1e-9):
         j = np.arange(M + 1)
         P = stats.binom.pmf(j[None, :], n, j[:, None] / n)
         U = np.zeros((M + 1, 2))
-        U[0, 0] = 1.0          # u_0 = indicator of count 0
-        U[:, 1] = 1.0          # v_0 = 1
-        out = np.empty((generations + 1,) + c.shape)
+        U[0, 0] = 1.0  # u_0 = indicator of count 0
+        U[:, 1] = 1.0  # v_0 = 1
+        out = np.empty((generations + 1, *c.shape))
         out[0] = U[c, 0]
         for t in range(1, generations + 1):
             U = P @ U
@@ -2272,9 +2295,9 @@ def mvn_logdet_variance(sizes, d, *, generations=None):
 
 
 __all__ += [
-    "unigram_absence_probability",
-    "wf_loss_probability",
     "mvn_logdet_drift",
     "mvn_logdet_mean",
     "mvn_logdet_variance",
+    "unigram_absence_probability",
+    "wf_loss_probability",
 ]

@@ -44,7 +44,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import NullLocator
 from PIL import Image
 
-__all__ = ["explore", "Explorer", "MODE_ENV", "PAGE_BUDGET_BYTES", "DPI"]
+__all__ = ["DPI", "MODE_ENV", "PAGE_BUDGET_BYTES", "Explorer", "explore"]
 
 #: Environment variable that selects the mode of ``explore(..., mode="auto")``.
 MODE_ENV = "COLLAPSE_LIB_EXPLORER"
@@ -84,8 +84,11 @@ class _Control:
         self.name = name
         self.values = values
         self.is_number = not isinstance(values[0], str)
-        self.index = self._index_of(default) if default is not None else (
-            len(values) // 2 if self.is_number else 0)
+        self.index = (
+            self._index_of(default)
+            if default is not None
+            else (len(values) // 2 if self.is_number else 0)
+        )
 
     def _index_of(self, value):
         """Index of ``value`` in the grid; numbers match the nearest value within 1e-9."""
@@ -97,7 +100,8 @@ class _Control:
             return self.values.index(value)
         raise ValueError(
             f"defaults[{self.name!r}] = {value!r} is not one of the values of "
-            f"controls[{self.name!r}] = {list(self.values)!r}")
+            f"controls[{self.name!r}] = {list(self.values)!r}"
+        )
 
     def labels(self):
         """Slider labels: ``%.6g`` for numbers, falling back to ``repr`` if they collide."""
@@ -110,14 +114,20 @@ class _Control:
         """A ``SelectionSlider`` over the numbers, or ``ToggleButtons`` over the strings."""
         if self.is_number:
             control = ipywidgets.SelectionSlider(
-                options=list(zip(self.labels(), self.values)), index=self.index,
-                description=self.name, continuous_update=continuous_update,
+                options=list(zip(self.labels(), self.values)),
+                index=self.index,
+                description=self.name,
+                continuous_update=continuous_update,
                 style={"description_width": "initial"},
-                layout=ipywidgets.Layout(width="min(100%, 30rem)"))
+                layout=ipywidgets.Layout(width="min(100%, 30rem)"),
+            )
         else:
             control = ipywidgets.ToggleButtons(
-                options=list(self.values), index=self.index, description=self.name,
-                style={"description_width": "initial", "button_width": "auto"})
+                options=list(self.values),
+                index=self.index,
+                description=self.name,
+                style={"description_width": "initial", "button_width": "auto"},
+            )
         control.add_class("collapse-explorer-control")
         return control
 
@@ -160,9 +170,16 @@ class Explorer(ipywidgets.VBox):
         return self.frames[tuple(c.value for c in self.controls.values())]
 
 
-def explore(plot: Callable, controls: Mapping, *, defaults: Mapping | None = None,
-            title: str | None = None, description: str | None = None,
-            figsize: tuple[float, float] = (7, 4), mode: str = "auto") -> Explorer:
+def explore(
+    plot: Callable,
+    controls: Mapping,
+    *,
+    defaults: Mapping | None = None,
+    title: str | None = None,
+    description: str | None = None,
+    figsize: tuple[float, float] = (7, 4),
+    mode: str = "auto",
+) -> Explorer:
     """An explorer: the figure ``plot`` draws, driven by one control per parameter.
 
     Parameters
@@ -208,7 +225,10 @@ def explore(plot: Callable, controls: Mapping, *, defaults: Mapping | None = Non
     if mode == "auto":
         mode = "static" if os.environ.get(MODE_ENV) == "static" else "live"
     specs = _validate_controls(controls, defaults)
-    header = [_text_widget(title, "title", "strong"), _text_widget(description, "description", "span")]
+    header = [
+        _text_widget(title, "title", "strong"),
+        _text_widget(description, "description", "span"),
+    ]
     header = [w for w in header if w is not None]
     fig = Figure(figsize=_validate_figsize(figsize), dpi=DPI, layout="constrained")
     canvas = FigureCanvasAgg(fig)
@@ -218,8 +238,13 @@ def explore(plot: Callable, controls: Mapping, *, defaults: Mapping | None = Non
         return _render_png(fig, canvas, plot, dict(zip((s.name for s in specs), values)))
 
     def image(png):
-        return ipywidgets.Image(value=png, format="png", width=str(width), height=str(height),
-                                layout=ipywidgets.Layout(max_width="100%", height="auto"))
+        return ipywidgets.Image(
+            value=png,
+            format="png",
+            width=str(width),
+            height=str(height),
+            layout=ipywidgets.Layout(max_width="100%", height="auto"),
+        )
 
     widgets = {s.name: s.widget(continuous_update=(mode == "static")) for s in specs}
     if mode == "live":
@@ -228,8 +253,9 @@ def explore(plot: Callable, controls: Mapping, *, defaults: Mapping | None = Non
         layout = {}
 
         def draw_live(values, reuse):
-            png = _render_png(fig, canvas, plot, values,
-                              positions=layout["positions"] if reuse else None)
+            png = _render_png(
+                fig, canvas, plot, values, positions=layout["positions"] if reuse else None
+            )
             labels = _tick_label_lengths(fig)
             if reuse and not _fits(labels, layout["labels"]):
                 return draw_live(values, reuse=False)
@@ -265,24 +291,30 @@ def _validate_controls(controls, defaults):
         raise TypeError(f"defaults must be a dict name -> value or None, got {defaults!r}")
     unknown = [k for k in defaults if k not in controls]
     if unknown:
-        raise ValueError(f"defaults names unknown controls {unknown!r}; controls are "
-                         f"{list(controls)!r}")
-    return [_Control(name, _validate_values(name, values), defaults.get(name))
-            for name, values in controls.items()]
+        raise ValueError(
+            f"defaults names unknown controls {unknown!r}; controls are {list(controls)!r}"
+        )
+    return [
+        _Control(name, _validate_values(name, values), defaults.get(name))
+        for name, values in controls.items()
+    ]
 
 
 def _validate_values(name, values):
     if not isinstance(name, str) or not name.isidentifier():
-        raise ValueError(f"control names must be Python identifiers (they are passed to "
-                         f"plot as keywords), got {name!r}")
+        raise ValueError(
+            f"control names must be Python identifiers (they are passed to "
+            f"plot as keywords), got {name!r}"
+        )
     where = f"controls[{name!r}]"
     if isinstance(values, np.ndarray):
         if values.ndim != 1:
             raise ValueError(f"{where} must be one-dimensional, got shape {values.shape}")
         values = values.tolist()
     if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
-        raise TypeError(f"{where} must be a sequence (list, tuple, range, 1-d array) of "
-                        f"values, got {values!r}")
+        raise TypeError(
+            f"{where} must be a sequence (list, tuple, range, 1-d array) of values, got {values!r}"
+        )
     values = tuple(values)
     if not values:
         raise ValueError(f"{where} is empty; give at least one value")
@@ -291,11 +323,13 @@ def _validate_values(name, values):
             raise ValueError(f"{where} = {list(values)!r} repeats a value")
         return values
     if not all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in values):
-        raise TypeError(f"{where} must hold only real numbers (a slider) or only strings "
-                        f"(toggle buttons), got {list(values)!r}")
+        raise TypeError(
+            f"{where} must hold only real numbers (a slider) or only strings "
+            f"(toggle buttons), got {list(values)!r}"
+        )
     if not all(math.isfinite(v) for v in values):
         raise ValueError(f"{where} = {list(values)!r} holds a non-finite number")
-    if any(b <= a for a, b in zip(values, values[1:])):
+    if any(b <= a for a, b in itertools.pairwise(values)):
         raise ValueError(f"{where} = {list(values)!r} must be strictly increasing")
     return values
 
@@ -316,9 +350,11 @@ def _text_widget(text, name, tag):
     if not isinstance(text, str):
         raise TypeError(f"{name} must be a str or None, got {text!r}")
     if any(m in text for m in _TEX_MARKERS):
-        raise ValueError(f"{name} = {text!r} contains TeX, which the static book cannot "
-                         f"typeset inside a widget; keep it plain text and put formulas in "
-                         f"the surrounding prose")
+        raise ValueError(
+            f"{name} = {text!r} contains TeX, which the static book cannot "
+            f"typeset inside a widget; keep it plain text and put formulas in "
+            f"the surrounding prose"
+        )
     widget = ipywidgets.HTML(f"<p><{tag}>{_escape(text)}</{tag}></p>")
     widget.add_class(f"collapse-explorer-{name}")
     return widget
@@ -356,8 +392,9 @@ def _render_png(fig, canvas, plot, values, positions=None):
                 axis.set_minor_locator(NullLocator())
     canvas.draw()
     rgb = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba()).convert("RGB")
-    paletted = rgb.quantize(colors=_PALETTE_COLORS, method=Image.Quantize.FASTOCTREE,
-                            dither=Image.Dither.NONE)
+    paletted = rgb.quantize(
+        colors=_PALETTE_COLORS, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
+    )
     buffer = io.BytesIO()
     paletted.save(buffer, format="PNG")
     return buffer.getvalue()
@@ -365,15 +402,20 @@ def _render_png(fig, canvas, plot, values, positions=None):
 
 def _tick_label_lengths(fig):
     """Longest tick label (in characters) on each axis of each axes, after a draw."""
-    return [tuple(max((len(t.get_text()) for t in labels), default=0)
-                  for labels in (ax.get_xticklabels(), ax.get_yticklabels()))
-            for ax in fig.axes]
+    return [
+        tuple(
+            max((len(t.get_text()) for t in labels), default=0)
+            for labels in (ax.get_xticklabels(), ax.get_yticklabels())
+        )
+        for ax in fig.axes
+    ]
 
 
 def _fits(labels, room):
     """Whether tick labels of these lengths fit where labels of lengths ``room`` did."""
     return len(labels) == len(room) and all(
-        x <= rx and y <= ry for (x, y), (rx, ry) in zip(labels, room))
+        x <= rx and y <= ry for (x, y), (rx, ry) in zip(labels, room)
+    )
 
 
 def _embedded_size(png):
@@ -411,7 +453,8 @@ def _check_budget(specs, n_frames, total, how):
         f"{total / 1e6:.2f} MB, and the page has {max(_page_budget.remaining, 0) / 1e6:.2f} MB "
         f"of its {_page_budget.limit / 1e6:.1f} MB explorer budget left "
         f"(about {total / n_frames / 1e3:.0f} kB per frame); use fewer values per control, "
-        f"a smaller figsize, or a simpler figure")
+        f"a smaller figsize, or a simpler figure"
+    )
 
 
 def _nested_stacks(specs, widgets, frames, image):
@@ -426,7 +469,7 @@ def _nested_stacks(specs, widgets, frames, image):
     def level(j, prefix):
         if j == len(specs):
             return image(frames[prefix])
-        children = [level(j + 1, prefix + (v,)) for v in specs[j].values]
+        children = [level(j + 1, (*prefix, v)) for v in specs[j].values]
         stack = ipywidgets.Stack(children, selected_index=specs[j].index)
         links.append(ipywidgets.jslink((widgets[j], "index"), (stack, "selected_index")))
         return stack
@@ -436,6 +479,8 @@ def _nested_stacks(specs, widgets, frames, image):
 
 def _noscript_html(png):
     data = base64.b64encode(png).decode("ascii")
-    return (f'<noscript><img class="collapse-explorer-noscript" '
-            f'src="data:image/png;base64,{data}" alt="figure of the explorer at its starting '
-            f'values"></noscript>')
+    return (
+        f'<noscript><img class="collapse-explorer-noscript" '
+        f'src="data:image/png;base64,{data}" alt="figure of the explorer at its starting '
+        f'values"></noscript>'
+    )

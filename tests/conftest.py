@@ -85,16 +85,33 @@ def _build(out: Path, config: dict) -> Path:
     """
     config_path = out / "_config.yml"
     config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-    cmd = [_tool("jupyter-book"), "build", str(ROOT), "--path-output", str(out),
-           "--config", str(config_path), "-W", "-n", "--keep-going"]
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True,
-                          timeout=BUILD_TIMEOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    cmd = [
+        _tool("jupyter-book"),
+        "build",
+        str(ROOT),
+        "--path-output",
+        str(out),
+        "--config",
+        str(config_path),
+        "-W",
+        "-n",
+        "--keep-going",
+    ]
+    proc = subprocess.run(
+        cmd,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=BUILD_TIMEOUT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     log = proc.stdout + proc.stderr
     (out / "build.log").write_text(log, encoding="utf-8")
     tail = "\n".join(log.splitlines()[-150:])
     if proc.returncode != 0:
-        pytest.fail(f"book build failed (exit {proc.returncode}); full log in "
-                    f"{out / 'build.log'}\n{tail}")
+        pytest.fail(
+            f"book build failed (exit {proc.returncode}); full log in {out / 'build.log'}\n{tail}"
+        )
     warnings = [line for line in log.splitlines() if _SPHINX_PROBLEM.search(line)]
     if warnings:
         pytest.fail("book build printed warnings:\n" + "\n".join(warnings[:50]))

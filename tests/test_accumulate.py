@@ -7,11 +7,11 @@ errors is accepted, the standard error being estimated from the same sample.
 
 import numpy as np
 import pytest
+from stats_checks import Z, assert_mean_matches
 
 import collapse_lib as cl
 import collapse_lib.theory as th
 from collapse_lib import _spike as sp
-from stats_checks import Z, assert_mean_matches
 
 SIZES = [3, 4, 6, 9, 5]
 
@@ -50,11 +50,22 @@ def test_accumulate_gaussian_moments_match_samples(estimator, ddof):
 @pytest.mark.parametrize("estimator", ["mle", "unbiased"])
 def test_accumulate_gaussian_moments_match_engine(estimator):
     G, n = 60, 5
-    run = cl.simulate(cl.Gaussian(estimator=estimator), generations=G, sizes=n,
-                      replicates=20_000, scheme="accumulate", seed=11, record=10)
+    run = cl.simulate(
+        cl.Gaussian(estimator=estimator),
+        generations=G,
+        sizes=n,
+        replicates=20_000,
+        scheme="accumulate",
+        seed=11,
+        record=10,
+    )
     g = run.generations
-    assert_mean_matches(run["sigma2"], th.gaussian_variance_mean_accumulate(n, estimator, generations=G)[g])
-    _assert_variance(run["mu"], th.joint_mean_variance_accumulate(n, estimator, generations=G)[g], 0.0)
+    assert_mean_matches(
+        run["sigma2"], th.gaussian_variance_mean_accumulate(n, estimator, generations=G)[g]
+    )
+    _assert_variance(
+        run["mu"], th.joint_mean_variance_accumulate(n, estimator, generations=G)[g], 0.0
+    )
 
 
 def test_accumulate_mle_variance_limit_is_sinc():
@@ -80,7 +91,9 @@ def test_accumulate_first_round_is_real_only_fit():
     for estimator, ddof in (("mle", 0), ("unbiased", 1)):
         ev = th.gaussian_variance_mean_accumulate([7, 3], estimator, sigma2_0=2.0)
         assert ev[1] == pytest.approx(2.0 * 6 / (7 - ddof))
-        assert th.joint_mean_variance_accumulate([7, 3], estimator, 2.0)[1] == pytest.approx(2.0 / 7)
+        assert th.joint_mean_variance_accumulate([7, 3], estimator, 2.0)[1] == pytest.approx(
+            2.0 / 7
+        )
 
 
 # -------------------------------------------------------------------------- Poisson
@@ -107,14 +120,24 @@ def test_poisson_rate_variance_matches_samples(scheme, eps):
 
 def test_poisson_rate_variance_without_fresh_is_mean_walk():
     for scheme in ("replace", "accumulate"):
-        np.testing.assert_allclose(th.poisson_rate_variance(3.0, 10, scheme, generations=30),
-                                   th.mean_walk_variance(10, scheme, 3.0, generations=30),
-                                   rtol=1e-12)
+        np.testing.assert_allclose(
+            th.poisson_rate_variance(3.0, 10, scheme, generations=30),
+            th.mean_walk_variance(10, scheme, 3.0, generations=30),
+            rtol=1e-12,
+        )
 
 
 def test_poisson_rate_variance_matches_engine_with_fresh():
-    run = cl.simulate(cl.Poisson(3.0), generations=40, sizes=10, replicates=20_000,
-                      scheme="accumulate", fresh=0.2, seed=5, record=8)
+    run = cl.simulate(
+        cl.Poisson(3.0),
+        generations=40,
+        sizes=10,
+        replicates=20_000,
+        scheme="accumulate",
+        fresh=0.2,
+        seed=5,
+        record=8,
+    )
     v = th.poisson_rate_variance(3.0, 10, "accumulate", 0.2, generations=40)
     _assert_variance(run["lam"], v[run.generations], 3.0)
 
@@ -150,8 +173,9 @@ def test_mle_correct_probability_tends_to_one():
 @pytest.mark.parametrize("scheme", ["replace", "accumulate"])
 def test_spike_survival_matches_engine(scheme):
     G, n, R = 12, 20, 4_000
-    run = cl.simulate(cl.SpikeUniform(), generations=G, sizes=n, replicates=R,
-                      scheme=scheme, seed=3)
+    run = cl.simulate(
+        cl.SpikeUniform(), generations=G, sizes=n, replicates=R, scheme=scheme, seed=3
+    )
     surv = th.spike_survival(n, scheme, generations=G)
     exact = run["theta"] == sp.THETA_STAR
     # once lost, never regained: "exact at t" equals "exact at every s <= t"
@@ -172,20 +196,26 @@ def test_spike_survival_iid_limit_and_first_round():
 
 
 # ------------------------------------------------------------------------- bad input
-@pytest.mark.parametrize("call, name", [
-    (lambda: th.gaussian_variance_mean_accumulate(1, "mle", generations=3), "sizes"),
-    (lambda: th.gaussian_variance_mean_accumulate(5, "ddof", generations=3), "estimator"),
-    (lambda: th.joint_mean_variance_accumulate(5, "mle", sigma2_0=-1.0, generations=3), "sigma2_0"),
-    (lambda: th.poisson_rate_variance(0.0, 5, "replace", generations=3), "lam0"),
-    (lambda: th.poisson_rate_variance(1.0, 5, "mix", generations=3), "scheme"),
-    (lambda: th.poisson_rate_variance(1.0, 5, "replace", eps=1.5, generations=3), "eps"),
-    (lambda: th.spike_capture_point(0), "k"),
-    (lambda: th.spike_capture_point(1, theta=1.5), "theta"),
-    (lambda: th.spike_mle_correct_probability(0), "N"),
-    (lambda: th.spike_mle_correct_probability(10, weight=1.0), "weight"),
-    (lambda: th.spike_mle_correct_probability(10, theta=0.0, omega0=1.0, rate=2.0), "width"),
-    (lambda: th.spike_survival(10, "accumulate", theta=float("nan"), generations=3), "theta"),
-])
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda: th.gaussian_variance_mean_accumulate(1, "mle", generations=3), "sizes"),
+        (lambda: th.gaussian_variance_mean_accumulate(5, "ddof", generations=3), "estimator"),
+        (
+            lambda: th.joint_mean_variance_accumulate(5, "mle", sigma2_0=-1.0, generations=3),
+            "sigma2_0",
+        ),
+        (lambda: th.poisson_rate_variance(0.0, 5, "replace", generations=3), "lam0"),
+        (lambda: th.poisson_rate_variance(1.0, 5, "mix", generations=3), "scheme"),
+        (lambda: th.poisson_rate_variance(1.0, 5, "replace", eps=1.5, generations=3), "eps"),
+        (lambda: th.spike_capture_point(0), "k"),
+        (lambda: th.spike_capture_point(1, theta=1.5), "theta"),
+        (lambda: th.spike_mle_correct_probability(0), "N"),
+        (lambda: th.spike_mle_correct_probability(10, weight=1.0), "weight"),
+        (lambda: th.spike_mle_correct_probability(10, theta=0.0, omega0=1.0, rate=2.0), "width"),
+        (lambda: th.spike_survival(10, "accumulate", theta=float("nan"), generations=3), "theta"),
+    ],
+)
 def test_bad_input_raises_value_error(call, name):
     with pytest.raises(ValueError, match=name):
         call()

@@ -10,36 +10,39 @@ import collapse_lib as cl
 G = cl.Gaussian()
 
 
-@pytest.mark.parametrize("kwargs,exc,words", [
-    (dict(sizes=0), ValueError, "sizes"),
-    (dict(sizes=-3), ValueError, "sizes"),
-    (dict(sizes=1), ValueError, "sizes at t=1 must be >= 2"),
-    (dict(sizes=10.0), TypeError, "sizes"),
-    (dict(sizes=True), TypeError, "sizes"),
-    (dict(sizes="10"), TypeError, "sizes"),
-    (dict(sizes=[10, 10]), ValueError, "length generations=3"),
-    (dict(sizes=[10, 10, 2.5]), TypeError, "sizes must be an integer"),
-    (dict(sizes=lambda t: 10.5), TypeError, "sizes returned by"),
-    (dict(sizes=lambda t: 0), ValueError, "sizes returned by"),
-    (dict(sizes=None), TypeError, "sizes"),
-    (dict(generations=-1), ValueError, "generations"),
-    (dict(generations=2.0), TypeError, "generations"),
-    (dict(replicates=0), ValueError, "replicates"),
-    (dict(fresh=-0.1), ValueError, "fresh"),
-    (dict(fresh=1.5), ValueError, "fresh"),
-    (dict(fresh=float("nan")), ValueError, "fresh"),
-    (dict(fresh="0.1"), TypeError, "fresh"),
-    (dict(scheme="mix"), ValueError, "scheme"),
-    (dict(scheme=None), TypeError, "scheme"),
-    (dict(method="fast"), ValueError, "method"),
-    (dict(record="some"), ValueError, "record"),
-    (dict(record=0), ValueError, "record"),
-    (dict(record=1.5), TypeError, "record"),
-    (dict(seed=-1), ValueError, "seed"),
-    (dict(seed=1.5), TypeError, "seed"),
-    (dict(seed=np.random.default_rng(0)), TypeError, "SeedSequence"),
-    (dict(max_bytes=0), ValueError, "max_bytes"),
-])
+@pytest.mark.parametrize(
+    "kwargs,exc,words",
+    [
+        (dict(sizes=0), ValueError, "sizes"),
+        (dict(sizes=-3), ValueError, "sizes"),
+        (dict(sizes=1), ValueError, "sizes at t=1 must be >= 2"),
+        (dict(sizes=10.0), TypeError, "sizes"),
+        (dict(sizes=True), TypeError, "sizes"),
+        (dict(sizes="10"), TypeError, "sizes"),
+        (dict(sizes=[10, 10]), ValueError, "length generations=3"),
+        (dict(sizes=[10, 10, 2.5]), TypeError, "sizes must be an integer"),
+        (dict(sizes=lambda t: 10.5), TypeError, "sizes returned by"),
+        (dict(sizes=lambda t: 0), ValueError, "sizes returned by"),
+        (dict(sizes=None), TypeError, "sizes"),
+        (dict(generations=-1), ValueError, "generations"),
+        (dict(generations=2.0), TypeError, "generations"),
+        (dict(replicates=0), ValueError, "replicates"),
+        (dict(fresh=-0.1), ValueError, "fresh"),
+        (dict(fresh=1.5), ValueError, "fresh"),
+        (dict(fresh=float("nan")), ValueError, "fresh"),
+        (dict(fresh="0.1"), TypeError, "fresh"),
+        (dict(scheme="mix"), ValueError, "scheme"),
+        (dict(scheme=None), TypeError, "scheme"),
+        (dict(method="fast"), ValueError, "method"),
+        (dict(record="some"), ValueError, "record"),
+        (dict(record=0), ValueError, "record"),
+        (dict(record=1.5), TypeError, "record"),
+        (dict(seed=-1), ValueError, "seed"),
+        (dict(seed=1.5), TypeError, "seed"),
+        (dict(seed=np.random.default_rng(0)), TypeError, "SeedSequence"),
+        (dict(max_bytes=0), ValueError, "max_bytes"),
+    ],
+)
 def test_simulate_rejects_bad_arguments(kwargs, exc, words):
     args = dict(generations=3, sizes=10)
     args.update(kwargs)
@@ -52,29 +55,40 @@ def test_family_must_be_a_family():
         cl.simulate("gaussian", generations=3, sizes=10)
 
 
-@pytest.mark.parametrize("make,exc,words", [
-    (lambda: cl.Gaussian(sigma2=0), ValueError, "sigma2"),
-    (lambda: cl.Gaussian(sigma2=-1), ValueError, "sigma2"),
-    (lambda: cl.Gaussian(mu=float("inf")), ValueError, "mu"),
-    (lambda: cl.Gaussian(mu=float("nan")), ValueError, "mu"),
-    (lambda: cl.Gaussian(estimator="ml"), ValueError, "estimator"),
-    (lambda: cl.Gaussian(known_variance="yes"), TypeError, "known_variance"),
-    (lambda: cl.Bernoulli(1.2), ValueError, "p"),
-    (lambda: cl.Bernoulli(-0.1), ValueError, "p"),
-    (lambda: cl.Bernoulli(None), TypeError, "p"),
-    (lambda: cl.Poisson(0), ValueError, "lam"),
-    (lambda: cl.Poisson(float("nan")), ValueError, "lam"),
-    (lambda: cl.Categorical([0.5, 0.6]), ValueError, "sum to 1"),
-    (lambda: cl.Categorical([1.2, -0.2]), ValueError, "non-negative"),
-    (lambda: cl.Categorical([1.0]), ValueError, "at least 2"),
-    (lambda: cl.Categorical([[0.5, 0.5]]), ValueError, "probs"),
-    (lambda: cl.Categorical([0.5, float("nan")]), ValueError, "probs"),
-    (lambda: cl.Categorical("ab"), TypeError, "probs"),
-    (lambda: cl.MultivariateGaussian([0, 0], [[1, 2], [2, 1]]), ValueError, "positive definite"),
-    (lambda: cl.MultivariateGaussian([0, 0], [[1, 0.5], [0, 1]]), ValueError, "symmetric"),
-    (lambda: cl.MultivariateGaussian([0, 0], np.eye(3)), ValueError, "cov"),
-    (lambda: cl.MultivariateGaussian([0, 0], np.eye(2), estimator="x"), ValueError, "estimator"),
-])
+@pytest.mark.parametrize(
+    "make,exc,words",
+    [
+        (lambda: cl.Gaussian(sigma2=0), ValueError, "sigma2"),
+        (lambda: cl.Gaussian(sigma2=-1), ValueError, "sigma2"),
+        (lambda: cl.Gaussian(mu=float("inf")), ValueError, "mu"),
+        (lambda: cl.Gaussian(mu=float("nan")), ValueError, "mu"),
+        (lambda: cl.Gaussian(estimator="ml"), ValueError, "estimator"),
+        (lambda: cl.Gaussian(known_variance="yes"), TypeError, "known_variance"),
+        (lambda: cl.Bernoulli(1.2), ValueError, "p"),
+        (lambda: cl.Bernoulli(-0.1), ValueError, "p"),
+        (lambda: cl.Bernoulli(None), TypeError, "p"),
+        (lambda: cl.Poisson(0), ValueError, "lam"),
+        (lambda: cl.Poisson(float("nan")), ValueError, "lam"),
+        (lambda: cl.Categorical([0.5, 0.6]), ValueError, "sum to 1"),
+        (lambda: cl.Categorical([1.2, -0.2]), ValueError, "non-negative"),
+        (lambda: cl.Categorical([1.0]), ValueError, "at least 2"),
+        (lambda: cl.Categorical([[0.5, 0.5]]), ValueError, "probs"),
+        (lambda: cl.Categorical([0.5, float("nan")]), ValueError, "probs"),
+        (lambda: cl.Categorical("ab"), TypeError, "probs"),
+        (
+            lambda: cl.MultivariateGaussian([0, 0], [[1, 2], [2, 1]]),
+            ValueError,
+            "positive definite",
+        ),
+        (lambda: cl.MultivariateGaussian([0, 0], [[1, 0.5], [0, 1]]), ValueError, "symmetric"),
+        (lambda: cl.MultivariateGaussian([0, 0], np.eye(3)), ValueError, "cov"),
+        (
+            lambda: cl.MultivariateGaussian([0, 0], np.eye(2), estimator="x"),
+            ValueError,
+            "estimator",
+        ),
+    ],
+)
 def test_families_reject_bad_parameters(make, exc, words):
     with pytest.raises(exc, match=words):
         make()
@@ -93,8 +107,9 @@ def test_memory_budget_is_enforced_before_allocating():
     with pytest.raises(ValueError, match="max_bytes"):
         cl.simulate(cl.Gaussian(), generations=100, sizes=10, replicates=1000, max_bytes=1e5)
     # the same run fits when only the last generation is kept
-    run = cl.simulate(cl.Gaussian(), generations=100, sizes=10, replicates=1000,
-                      max_bytes=1e5, record="last")
+    run = cl.simulate(
+        cl.Gaussian(), generations=100, sizes=10, replicates=1000, max_bytes=1e5, record="last"
+    )
     assert run["mu"].shape == (1000, 1)
 
 
@@ -102,33 +117,57 @@ def test_memory_budget_is_enforced_before_allocating():
 
 
 families = st.one_of(
-    st.builds(cl.Gaussian, mu=st.floats(-5, 5), sigma2=st.floats(1e-3, 10),
-              estimator=st.sampled_from(["mle", "unbiased"]), known_variance=st.booleans()),
+    st.builds(
+        cl.Gaussian,
+        mu=st.floats(-5, 5),
+        sigma2=st.floats(1e-3, 10),
+        estimator=st.sampled_from(["mle", "unbiased"]),
+        known_variance=st.booleans(),
+    ),
     st.builds(cl.Bernoulli, p=st.floats(0, 1)),
     st.builds(cl.Poisson, lam=st.floats(1e-3, 20)),
     st.lists(st.floats(0, 1), min_size=2, max_size=6)
-      .filter(lambda w: sum(w) > 0).map(lambda w: cl.Categorical(np.array(w) / sum(w))),
+    .filter(lambda w: sum(w) > 0)
+    .map(lambda w: cl.Categorical(np.array(w) / sum(w))),
 )
 
-anything = st.one_of(st.none(), st.booleans(), st.integers(-5, 40), st.floats(allow_nan=True),
-                     st.text(max_size=3), st.lists(st.integers(-2, 30), max_size=5))
+anything = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 40),
+    st.floats(allow_nan=True),
+    st.text(max_size=3),
+    st.lists(st.integers(-2, 30), max_size=5),
+)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(fam=families,
-       generations=st.one_of(st.integers(-2, 6), anything),
-       sizes=st.one_of(st.integers(-2, 30), anything),
-       fresh=st.one_of(st.floats(-0.5, 1.5), anything),
-       scheme=st.one_of(st.sampled_from(["replace", "accumulate"]), anything),
-       method=st.one_of(st.sampled_from(["auto", "exact", "samples"]), anything),
-       record=st.one_of(st.sampled_from(["all", "last"]), st.integers(-1, 4), anything),
-       replicates=st.one_of(st.integers(0, 5), anything),
-       seed=st.one_of(st.integers(-1, 2**32), anything))
+@given(
+    fam=families,
+    generations=st.one_of(st.integers(-2, 6), anything),
+    sizes=st.one_of(st.integers(-2, 30), anything),
+    fresh=st.one_of(st.floats(-0.5, 1.5), anything),
+    scheme=st.one_of(st.sampled_from(["replace", "accumulate"]), anything),
+    method=st.one_of(st.sampled_from(["auto", "exact", "samples"]), anything),
+    record=st.one_of(st.sampled_from(["all", "last"]), st.integers(-1, 4), anything),
+    replicates=st.one_of(st.integers(0, 5), anything),
+    seed=st.one_of(st.integers(-1, 2**32), anything),
+)
 def test_any_arguments_give_a_result_without_nan_or_a_documented_error(
-        fam, generations, sizes, fresh, scheme, method, record, replicates, seed):
+    fam, generations, sizes, fresh, scheme, method, record, replicates, seed
+):
     try:
-        run = cl.simulate(fam, generations=generations, sizes=sizes, fresh=fresh, scheme=scheme,
-                          method=method, record=record, replicates=replicates, seed=seed)
+        run = cl.simulate(
+            fam,
+            generations=generations,
+            sizes=sizes,
+            fresh=fresh,
+            scheme=scheme,
+            method=method,
+            record=record,
+            replicates=replicates,
+            seed=seed,
+        )
     except (TypeError, ValueError) as exc:
         assert str(exc)  # every error says what is wrong
         return

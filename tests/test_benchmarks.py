@@ -19,8 +19,13 @@ def _bench():
 
 def test_tiny_run_produces_every_case(tmp_path):
     out = tmp_path / "res.json"
-    proc = subprocess.run([sys.executable, str(SCRIPT), "--tiny", "--output", str(out)],
-                          check=True, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, str(SCRIPT), "--tiny", "--output", str(out)],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     res = json.loads(out.read_text())
     bench = _bench()
     assert set(res["cases"]) == set(bench._cases(bench.MODES["tiny"]))
@@ -81,7 +86,8 @@ def test_explorer_timing_probe_moves_every_control(tmp_path):
 
 def test_committed_explorer_timings_cover_every_explorer_chapter():
     res = json.loads((ROOT / "benchmarks" / "explorers.json").read_text())
-    with_explorer = {p.stem for p in (ROOT / "chapters").glob("*.md")
-                     if "widgets.explore(" in p.read_text()}
+    with_explorer = {
+        p.stem for p in (ROOT / "chapters").glob("*.md") if "widgets.explore(" in p.read_text()
+    }
     assert set(res["chapters"]) == with_explorer
     assert all(res["chapters"][c] for c in with_explorer)

@@ -20,10 +20,21 @@ from conftest import ROOT
 pytestmark = pytest.mark.book
 
 # (tag, attribute) pairs that make the browser fetch something when the page loads.
-_FETCHING = [("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src"),
-             ("source", "src"), ("source", "srcset"), ("img", "srcset"), ("video", "src"),
-             ("audio", "src"), ("embed", "src"), ("object", "data"), ("track", "src"),
-             ("input", "src")]
+_FETCHING = [
+    ("script", "src"),
+    ("link", "href"),
+    ("img", "src"),
+    ("iframe", "src"),
+    ("source", "src"),
+    ("source", "srcset"),
+    ("img", "srcset"),
+    ("video", "src"),
+    ("audio", "src"),
+    ("embed", "src"),
+    ("object", "data"),
+    ("track", "src"),
+    ("input", "src"),
+]
 _CSS_URL = re.compile(r"""url\(\s*(['"]?)(.*?)\1\s*\)|@import\s+(['"])(.*?)\3""", re.I)
 
 
@@ -46,8 +57,11 @@ def toc_files(toc: dict) -> list[str]:
 
 def _pages(html: Path) -> list[Path]:
     """The HTML pages of the book (not the theme's Jinja templates under _static/)."""
-    return sorted(p for p in html.rglob("*.html")
-                  if p.relative_to(html).parts[0] not in ("_static", "_sources"))
+    return sorted(
+        p
+        for p in html.rglob("*.html")
+        if p.relative_to(html).parts[0] not in ("_static", "_sources")
+    )
 
 
 def _soup(page: Path) -> BeautifulSoup:
@@ -129,12 +143,18 @@ def test_mathjax_and_widget_assets_are_in_the_book(built_book):
 
 
 def test_widget_pages_load_the_local_manager(built_book):
-    pages = [p for p in _pages(built_book) if "application/vnd.jupyter.widget-state+json"
-             in p.read_text(encoding="utf-8")]
+    pages = [
+        p
+        for p in _pages(built_book)
+        if "application/vnd.jupyter.widget-state+json" in p.read_text(encoding="utf-8")
+    ]
     for page in pages:
         scripts = [s["src"] for s in _soup(page).find_all("script", src=True)]
-        managers = [s for s in scripts if urlsplit(s).path.endswith(("embed.js", "require.js"))
-                    or "html-manager" in s]
+        managers = [
+            s
+            for s in scripts
+            if urlsplit(s).path.endswith(("embed.js", "require.js")) or "html-manager" in s
+        ]
         assert managers, f"{page.name} has widgets but no widget manager script"
         assert all(not _is_external(s) for s in managers), (page.name, managers)
 
@@ -153,15 +173,22 @@ def _reference_problems(book, source, urls):
 
 
 def test_pages_request_nothing_outside_the_book(built_book):
-    problems = [p for page in _pages(built_book)
-                for p in _reference_problems(built_book, page, _page_urls(page))]
+    problems = [
+        p
+        for page in _pages(built_book)
+        for p in _reference_problems(built_book, page, _page_urls(page))
+    ]
     assert not problems, "\n".join(problems[:50])
 
 
 def test_stylesheets_fetch_nothing_outside_the_book(built_book):
-    problems = [p for css in sorted(built_book.rglob("*.css"))
-                for p in _reference_problems(
-                    built_book, css, _css_urls(css.read_text(encoding="utf-8", errors="replace")))]
+    problems = [
+        p
+        for css in sorted(built_book.rglob("*.css"))
+        for p in _reference_problems(
+            built_book, css, _css_urls(css.read_text(encoding="utf-8", errors="replace"))
+        )
+    ]
     assert not problems, "\n".join(problems[:50])
 
 

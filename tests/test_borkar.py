@@ -10,9 +10,9 @@ Generators (nothing from the library's simulator) and accept at most 4 standard 
 import numpy as np
 import pytest
 from scipy import stats
+from stats_checks import Z, assert_mean_matches
 
 from collapse_lib import theory as th
-from stats_checks import Z, assert_mean_matches
 
 
 def _rng(entropy):
@@ -33,7 +33,7 @@ def test_collapse_tail_bound_holds_for_the_exact_two_type_chain(n, i):
     probs = [i / n, 1 - i / n]
     ts = np.arange(1, 6 * n)
     bound = th.wf_collapse_tail_bound(probs, n, ts)
-    for t, b in zip(ts, bound):
+    for _, b in zip(ts, bound):
         law = law @ P
         alive = 1.0 - law[0] - law[n]
         assert alive <= b + 1e-12
@@ -58,8 +58,11 @@ def test_collapse_tail_bound_monte_carlo_many_types():
 
 
 def test_collapse_horizon_is_the_first_generation_below_delta():
-    for probs, n, delta in [([0.5, 0.5], 50, 1e-6), (np.full(20, 0.05), 20, 1e-3),
-                            ([0.9, 0.1], 200, 0.5)]:
+    for probs, n, delta in [
+        ([0.5, 0.5], 50, 1e-6),
+        (np.full(20, 0.05), 20, 1e-3),
+        ([0.9, 0.1], 200, 0.5),
+    ]:
         t = th.wf_collapse_horizon(probs, n, delta)
         assert th.wf_collapse_tail_bound(probs, n, t) <= delta
         if t > 1:
@@ -159,7 +162,8 @@ def test_fresh_effective_size_and_its_inverse():
     m = th.fresh_effective_size(n, eps)
     np.testing.assert_allclose(th.fresh_fraction_for_effective_size(n, m), eps, atol=1e-12)
     assert th.fresh_fraction_for_effective_size(10**6, 5 * 10**5) == pytest.approx(
-        1 - np.sqrt(0.5), abs=1e-6)
+        1 - np.sqrt(0.5), abs=1e-6
+    )
 
 
 def test_within_round_correlation_monte_carlo():
@@ -256,8 +260,9 @@ BAD = [
 ]
 
 
-@pytest.mark.parametrize("func, args, exc, word", BAD,
-                         ids=[f"{b[0].__name__}-{i}" for i, b in enumerate(BAD)])
+@pytest.mark.parametrize(
+    "func, args, exc, word", BAD, ids=[f"{b[0].__name__}-{i}" for i, b in enumerate(BAD)]
+)
 def test_bad_input_names_the_argument(func, args, exc, word):
     with pytest.raises(exc, match=word):
         func(*args)

@@ -40,9 +40,16 @@ BOOK = Path(__file__).resolve().parents[1]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-    "--no-first-run", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--disable-default-apps", "--disable-extensions",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
 ]
 #: Largest page (HTML with the embedded explorer frames) the book may ship.
 PAGE_BYTES = 5_000_000
@@ -90,6 +97,7 @@ SOLUTION_PAGES = [d for d in PAGES if _SOLUTION_DIRECTIVE.search(_source(d))]
 
 
 # --------------------------------------------------------------------------- fixtures
+
 
 def _unavailable(reason: str):
     if os.environ.get("CI") == "true":
@@ -144,8 +152,10 @@ class _RequestLog:
         self.urls, self.failed = [], []
         page.on("request", lambda r: self.urls.append(r.url))
         page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
-        page.on("response", lambda r: r.status >= 400 and self.failed.append(
-            f"{r.url} (HTTP {r.status})"))
+        page.on(
+            "response",
+            lambda r: r.status >= 400 and self.failed.append(f"{r.url} (HTTP {r.status})"),
+        )
 
     @property
     def outside(self):
@@ -219,9 +229,11 @@ _SEARCH_FINISHED = """() => {
 def _open(page, docname: str):
     """Load a page and wait until its widgets, frames and math are rendered."""
     page.goto(page.base_url + f"{docname}.html", wait_until="networkidle")
-    for script, what in ((_WIDGETS_RENDERED, "widgets rendered"),
-                         (_IMAGES_LOADED, "explorer frames loaded"),
-                         (_MATHJAX_DONE, "math typeset")):
+    for script, what in (
+        (_WIDGETS_RENDERED, "widgets rendered"),
+        (_IMAGES_LOADED, "explorer frames loaded"),
+        (_MATHJAX_DONE, "math typeset"),
+    ):
         try:
             page.wait_for_function(script, timeout=RENDER_SECONDS * 1000)
         except PlaywrightTimeoutError:
@@ -229,14 +241,20 @@ def _open(page, docname: str):
         else:
             done = True
         if not done:
-            pytest.fail(f"{docname}: not {what} within {RENDER_SECONDS} s (failed requests: "
-                        f"{page.requests.failed}; outside 127.0.0.1: {page.requests.outside})")
+            pytest.fail(
+                f"{docname}: not {what} within {RENDER_SECONDS} s (failed requests: "
+                f"{page.requests.failed}; outside 127.0.0.1: {page.requests.outside})"
+            )
 
 
 def _explorers_in_state(html: str) -> int:
     """Number of explorers saved in a page's widget state."""
-    match = re.search(r'<script type="application/vnd\.jupyter\.widget-state\+json">(.*?)'
-                      r"</script>", html, re.S)
+    match = re.search(
+        r'<script type="application/vnd\.jupyter\.widget-state\+json">(.*?)'
+        r"</script>",
+        html,
+        re.S,
+    )
     if not match:
         return 0
     models = json.loads(match.group(1))["state"].values()
@@ -264,6 +282,7 @@ def _changed_screenshot(element, before: bytes) -> bytes:
 
 
 # --------------------------------------------------------------------------- tests
+
 
 @pytest.mark.parametrize("docname", PAGES)
 def test_page_loads_offline(page, built_book, docname, request):
@@ -295,7 +314,8 @@ def test_explorers_respond(page, built_book, docname, request):
         _open(page, docname)
         explorers = page.locator(".collapse-explorer")
         assert explorers.count() == expected, (
-            f"{docname}: {expected} explorers saved, {explorers.count()} rendered")
+            f"{docname}: {expected} explorers saved, {explorers.count()} rendered"
+        )
         for i in range(expected):
             explorer = explorers.nth(i)
             figure = explorer.locator(".collapse-explorer-figure")
@@ -308,7 +328,9 @@ def test_explorers_respond(page, built_book, docname, request):
                 _move(control)
                 changed = _changed_screenshot(figure, before) != before
                 name = control.locator(".widget-label").first.inner_text()
-                assert changed, f"{docname}: explorer {i}, control {name!r} did not change the figure"
+                assert changed, (
+                    f"{docname}: explorer {i}, control {name!r} did not change the figure"
+                )
 
 
 def test_solution_pages_found():
@@ -345,8 +367,7 @@ def test_search_finds_a_chapter_word(page, built_book, request):
     """The search page finds the commonest long word of the wordiest chapter."""
     if not PAGES:
         pytest.fail("_toc.yml lists no pages")
-    words = {d: _prose_words((built_book / f"{d}.html").read_text(encoding="utf-8"))
-             for d in PAGES}
+    words = {d: _prose_words((built_book / f"{d}.html").read_text(encoding="utf-8")) for d in PAGES}
     docname = max(PAGES, key=lambda d: len(words[d]))
     assert words[docname], f"no prose word of 7+ letters on {docname}"
     word = max(set(words[docname]), key=lambda w: (words[docname].count(w), w))
@@ -356,7 +377,8 @@ def test_search_finds_a_chapter_word(page, built_book, request):
         results = page.locator("#search-results ul.search li a")
         hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
         assert any(h.split("?")[0].split("#")[0] == f"{docname}.html" for h in hrefs), (
-            f"searching {word!r} did not find {docname}: {hrefs}")
+            f"searching {word!r} did not find {docname}: {hrefs}"
+        )
 
 
 # --------------------------------------------------------------------------- course kit
@@ -366,8 +388,8 @@ def test_search_finds_a_chapter_word(page, built_book, request):
 
 #: A figure is readable on the dark page when its own face stays light. The dark theme
 #: dims images (CSS filter), so a white face renders at a grey level of about 220.
-LIGHT_FACE = 180          # median grey level (0-255) of a rendered figure, at least
-DARK_PAGE = 80            # grey level of the dark page background, at most
+LIGHT_FACE = 180  # median grey level (0-255) of a rendered figure, at least
+DARK_PAGE = 80  # grey level of the dark page background, at most
 _SEARCH_DONE = """() => {
     const summary = document.querySelector('#search-results .search-summary');
     return summary !== null && summary.textContent.trim().length > 0;
@@ -420,11 +442,19 @@ def test_student_search_finds_no_solution_word(page, student_page, built_book, r
             outside = outside.replace(region, " ")
     elsewhere = _stems(outside)
     indexed = _search_terms(built_book)
-    solution_words = {w.lower() for t in sources for r in _solution_regions(t)
-                      for w in re.findall(r"[A-Za-z]{8,}", r)}
-    words = sorted(w for w in solution_words
-                   if (stem := next(iter(_stems(w)))) in indexed and stem not in elsewhere
-                   and not any(stem in other for other in elsewhere))
+    solution_words = {
+        w.lower()
+        for t in sources
+        for r in _solution_regions(t)
+        for w in re.findall(r"[A-Za-z]{8,}", r)
+    }
+    words = sorted(
+        w
+        for w in solution_words
+        if (stem := next(iter(_stems(w)))) in indexed
+        and stem not in elsewhere
+        and not any(stem in other for other in elsewhere)
+    )
     assert len(words) >= 3, f"too few solution-only words in the search index: {words}"
     with _screenshot_on_failure(student_page, request):
         for word in words[:3]:
@@ -439,7 +469,8 @@ def test_figures_readable_in_dark_mode(page, request):
         page.evaluate("document.documentElement.dataset.theme = 'dark'")
         page.wait_for_timeout(300)
         background = page.evaluate(
-            "getComputedStyle(document.body).backgroundColor.match(/\\d+/g).slice(0, 3)")
+            "getComputedStyle(document.body).backgroundColor.match(/\\d+/g).slice(0, 3)"
+        )
         assert max(int(c) for c in background) <= DARK_PAGE, background
         figures = page.locator("figure img, .cell_output img")
         assert figures.count() > 0

@@ -23,8 +23,12 @@ def test_chapter_executes(chapter):
     meta = front_matter(chapter)
     timeout = meta.get("mystnb", {}).get("execution_timeout", DEFAULT_CELL_TIMEOUT)
     nb = jupytext.read(chapter)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(chapter.parent)}})
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(chapter.parent)}},
+    )
     client.execute()
     problems = []
     for index, cell in enumerate(nb.cells):

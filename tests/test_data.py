@@ -15,7 +15,7 @@ def test_english_unigram_is_wordfreq_conditioned_on_the_vocabulary():
     assert len(v.words) == v.probs.size == 10_000
     assert len(set(v.words)) == 10_000
     assert v.probs.sum() == pytest.approx(1.0, abs=1e-12)
-    assert np.all(np.diff(v.probs) <= 0)                     # most frequent first
+    assert np.all(np.diff(v.probs) <= 0)  # most frequent first
     assert 0.5 < v.coverage < 1.0
     assert not any(ch.isdigit() for w in v.words for ch in w)
     assert all(any(ch.isalpha() for ch in w) for w in v.words)
@@ -30,7 +30,7 @@ def test_english_unigram_is_wordfreq_conditioned_on_the_vocabulary():
 def test_english_unigram_unfiltered_is_wordfreq_order():
     v = cldata.english_unigram(2_000, letters_only=False)
     assert list(v.words) == list(wordfreq.iter_wordlist("en", "large"))[:2_000]
-    assert "00" in v.words                       # the number classes are kept here
+    assert "00" in v.words  # the number classes are kept here
 
 
 def test_english_unigram_small_list_is_a_prefix_in_frequency():
@@ -38,13 +38,16 @@ def test_english_unigram_small_list_is_a_prefix_in_frequency():
     assert v.probs.size == 500 and v.probs.sum() == pytest.approx(1.0)
 
 
-@pytest.mark.parametrize("kwargs, exc, word", [
-    (dict(size=1), ValueError, "size"),
-    (dict(size=10.0), TypeError, "size"),
-    (dict(size=10**8), ValueError, "size"),
-    (dict(size=10, wordlist="huge"), ValueError, "wordlist"),
-    (dict(size=10, letters_only=1), TypeError, "letters_only"),
-])
+@pytest.mark.parametrize(
+    "kwargs, exc, word",
+    [
+        (dict(size=1), ValueError, "size"),
+        (dict(size=10.0), TypeError, "size"),
+        (dict(size=10**8), ValueError, "size"),
+        (dict(size=10, wordlist="huge"), ValueError, "wordlist"),
+        (dict(size=10, letters_only=1), TypeError, "letters_only"),
+    ],
+)
 def test_english_unigram_bad_input(kwargs, exc, word):
     with pytest.raises(exc, match=word):
         cldata.english_unigram(**kwargs)

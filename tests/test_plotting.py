@@ -4,12 +4,12 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.colors import to_hex  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.colors import to_hex
 
-from collapse_lib import plotting as pl  # noqa: E402
+from collapse_lib import plotting as pl
 
 
 @pytest.fixture(autouse=True)
@@ -45,9 +45,16 @@ def test_fan_chart_draws_median_bands_and_theory(data):
 
 def test_fan_chart_theory_callable_log_color_and_existing_axes(data):
     g, v = data
-    fig, ax = plt.subplots()
-    out = pl.fan_chart(g, np.exp(v / 10), theory=lambda x: 1.0 + 0 * x, ax=ax,
-                       color=pl.PALETTE["green"], log=True, quantiles=(0.1, 0.9))
+    _fig, ax = plt.subplots()
+    out = pl.fan_chart(
+        g,
+        np.exp(v / 10),
+        theory=lambda x: 1.0 + 0 * x,
+        ax=ax,
+        color=pl.PALETTE["green"],
+        log=True,
+        quantiles=(0.1, 0.9),
+    )
     assert out is ax and ax.get_yscale() == "log"
     assert to_hex(ax.lines[0].get_color()) == pl.PALETTE["green"].lower()
     assert len(ax.collections) == 1
@@ -69,12 +76,17 @@ def test_fan_chart_single_replicate_and_no_legend():
         ({"generations": [0, 1], "values": [[1.0, np.nan]]}, ValueError, "values"),
         ({"generations": [0, 1], "values": np.ones((2, 2, 2))}, ValueError, "values"),
         ({"generations": [0, 1], "values": "ab"}, TypeError, "values"),
-        ({"generations": [0, 1], "values": np.ones((3, 2)), "quantiles": (0.9, 0.1)},
-         ValueError, "quantiles"),
-        ({"generations": [0, 1], "values": np.ones((3, 2)), "quantiles": (0.0, 0.5)},
-         ValueError, "quantiles"),
-        ({"generations": [0, 1], "values": np.ones((3, 2)), "theory": [1.0]},
-         ValueError, "theory"),
+        (
+            {"generations": [0, 1], "values": np.ones((3, 2)), "quantiles": (0.9, 0.1)},
+            ValueError,
+            "quantiles",
+        ),
+        (
+            {"generations": [0, 1], "values": np.ones((3, 2)), "quantiles": (0.0, 0.5)},
+            ValueError,
+            "quantiles",
+        ),
+        ({"generations": [0, 1], "values": np.ones((3, 2)), "theory": [1.0]}, ValueError, "theory"),
         ({"generations": [0, 1], "values": np.ones((3, 2)), "ax": "axes"}, TypeError, "ax"),
     ],
 )
@@ -113,9 +125,13 @@ def test_empirical_survival_with_censoring():
 
 @pytest.mark.parametrize(
     "times, horizon, exc, word",
-    [([-2, 3], None, ValueError, "times"), ([1.5], None, TypeError, "times"),
-     ([], None, ValueError, "times"), ([1, 2], -1, ValueError, "horizon"),
-     ([1, 2], 2.0, TypeError, "horizon")],
+    [
+        ([-2, 3], None, ValueError, "times"),
+        ([1.5], None, TypeError, "times"),
+        ([], None, ValueError, "times"),
+        ([1, 2], -1, ValueError, "horizon"),
+        ([1, 2], 2.0, TypeError, "horizon"),
+    ],
 )
 def test_empirical_survival_bad_input(times, horizon, exc, word):
     with pytest.raises(exc, match=word):
@@ -124,8 +140,9 @@ def test_empirical_survival_bad_input(times, horizon, exc, word):
 
 def test_survival_curve_with_theory():
     times = np.array([0, 1, 2, 2, -1])
-    ax = pl.survival_curve(times, horizon=4, theory=lambda t: 0.5 ** (t + 1), label="runs",
-                           color=pl.PALETTE["orange"])
+    ax = pl.survival_curve(
+        times, horizon=4, theory=lambda t: 0.5 ** (t + 1), label="runs", color=pl.PALETTE["orange"]
+    )
     step, theory = ax.lines
     assert step.get_drawstyle() == "steps-post"
     np.testing.assert_allclose(step.get_ydata(), [0.8, 0.6, 0.2, 0.2, 0.2])
@@ -146,6 +163,6 @@ def test_book_style_is_colour_blind_safe_and_opaque():
     with matplotlib.rc_context():
         pl.use_book_style()
         assert matplotlib.rcParams["savefig.transparent"] is False
-        fig, ax = plt.subplots()
+        _fig, ax = plt.subplots()
         (line,) = ax.plot([0, 1])
         assert to_hex(line.get_color()) == pl.PALETTE["blue"].lower()

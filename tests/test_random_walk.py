@@ -1,4 +1,4 @@
-"""The exact law of the log-variance walk and the rates of the chapter "The random walk of the estimate".
+"""The exact law of the log-variance walk and the rates of the chapter on the random walk.
 
 Checks ``log_variance_cdf``, ``log_variance_quantile``, ``sigma_tail_probability``,
 ``sigma_tail_rate`` and ``sigma_halving_time_approx`` against exact one- and two-step
@@ -10,9 +10,9 @@ own seeded Generators. Monte Carlo comparisons allow 4 standard errors.
 import numpy as np
 import pytest
 from scipy import integrate, special, stats
+from stats_checks import Z
 
 from collapse_lib import theory as th
-from stats_checks import Z
 
 DDOF = {"mle": 0, "unbiased": 1}
 
@@ -27,16 +27,25 @@ def _log_walk(rng, n, ddof, t, replicates):
 def test_cdf_one_round_is_the_scaled_chi_square(estimator, n):
     d = n - DDOF[estimator]
     x = np.linspace(-12.0, 2.5, 400)
-    np.testing.assert_allclose(th.log_variance_cdf(x, n, estimator, 1),
-                               stats.chi2.cdf(d * np.exp(x), n - 1), rtol=0, atol=1e-13)
+    np.testing.assert_allclose(
+        th.log_variance_cdf(x, n, estimator, 1),
+        stats.chi2.cdf(d * np.exp(x), n - 1),
+        rtol=0,
+        atol=1e-13,
+    )
     # sigma2_0 shifts the law; the upper tail keeps its accuracy far out
-    np.testing.assert_allclose(th.log_variance_cdf(x + np.log(3.0), n, estimator, 1, 3.0),
-                               stats.chi2.cdf(d * np.exp(x), n - 1), rtol=0, atol=1e-13)
+    np.testing.assert_allclose(
+        th.log_variance_cdf(x + np.log(3.0), n, estimator, 1, 3.0),
+        stats.chi2.cdf(d * np.exp(x), n - 1),
+        rtol=0,
+        atol=1e-13,
+    )
     for level in np.exp(np.linspace(-1.0, 0.6, 9)):
         sf = stats.chi2.sf(d * level**2, n - 1)
         assert th.sigma_tail_probability(1, n, level, estimator) == pytest.approx(sf, abs=1e-13)
         assert th.sigma_tail_probability(1, n, 2 * level, estimator, sigma0=2.0) == pytest.approx(
-            sf, abs=1e-13)
+            sf, abs=1e-13
+        )
 
 
 @pytest.mark.parametrize("estimator", ["mle", "unbiased"])
@@ -49,8 +58,12 @@ def test_cdf_two_rounds_by_convolution(estimator):
 
     for y in [-3.0, -1.2, -0.4, 0.0, 0.7]:
         exact = integrate.quad(
-            lambda x: one_step_pdf(x) * stats.chi2.cdf(d * np.exp(y - x), k),
-            -60.0, 5.0, epsabs=1e-14, limit=400)[0]
+            lambda x, y=y: one_step_pdf(x) * stats.chi2.cdf(d * np.exp(y - x), k),
+            -60.0,
+            5.0,
+            epsabs=1e-14,
+            limit=400,
+        )[0]
         assert th.log_variance_cdf(y, n, estimator, 2) == pytest.approx(exact, abs=1e-11)
 
 
@@ -184,8 +197,9 @@ BAD = [
 ]
 
 
-@pytest.mark.parametrize("func, args, exc, word", BAD,
-                         ids=[f"{b[0].__name__}-{i}" for i, b in enumerate(BAD)])
+@pytest.mark.parametrize(
+    "func, args, exc, word", BAD, ids=[f"{b[0].__name__}-{i}" for i, b in enumerate(BAD)]
+)
 def test_bad_input_names_the_argument(func, args, exc, word):
     with pytest.raises(exc, match=word):
         func(*args)
@@ -193,18 +207,20 @@ def test_bad_input_names_the_argument(func, args, exc, word):
 
 def test_quantile_lines_draws_one_dashed_line_per_level():
     import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     from collapse_lib import plotting
 
     g = np.arange(0, 51, 5)
-    curves = np.exp(th.log_variance_quantile(np.array([0.05, 0.5, 0.95])[:, None], 20, "mle",
-                                             g[None, :]))
+    curves = np.exp(
+        th.log_variance_quantile(np.array([0.05, 0.5, 0.95])[:, None], 20, "mle", g[None, :])
+    )
     fig, ax = plt.subplots()
     out = plotting.quantile_lines(g, curves, ax=ax, log=True, ylabel="variance")
     assert out is ax and len(ax.lines) == 3 and ax.get_yscale() == "log"
-    assert [line.get_label() for line in ax.lines][0] == "exact quantiles"
+    assert next(line.get_label() for line in ax.lines) == "exact quantiles"
     np.testing.assert_array_equal(ax.lines[1].get_ydata(), curves[1])
     with pytest.raises(ValueError, match="values"):
         plotting.quantile_lines(g, curves[:, :-1], ax=ax)

@@ -27,7 +27,7 @@ def test_absence_replace_error_below_half_pi_against_exact_chain(n, p):
     """The documented accuracy: |approximation - exact| < pi / 2 (exact two-type chain)."""
     G = 60
     P = theory.wf_transition_matrix(n)
-    law = stats.binom.pmf(np.arange(n + 1), n, p)        # generation 1 from the truth
+    law = stats.binom.pmf(np.arange(n + 1), n, p)  # generation 1 from the truth
     exact = [0.0, law[0]]
     for _ in range(2, G + 1):
         law = law @ P
@@ -44,32 +44,44 @@ def test_absence_accumulate_is_exact_marginal():
 
 
 def _vocab(K=60):
-    w = 1.0 / np.arange(1, K + 1) ** 1.1                  # a Zipf-like truth
+    w = 1.0 / np.arange(1, K + 1) ** 1.1  # a Zipf-like truth
     return w / w.sum()
 
 
-@pytest.mark.parametrize("scheme, fresh, sizes", [
-    ("accumulate", 0.0, 150),
-    ("accumulate", 0.2, [100 + 20 * t for t in range(1, 26)]),
-    ("replace", 0.0, [100 + 20 * t for t in range(1, 26)]),
-    ("replace", 0.15, 150),
-])
+@pytest.mark.parametrize(
+    "scheme, fresh, sizes",
+    [
+        ("accumulate", 0.0, 150),
+        ("accumulate", 0.2, [100 + 20 * t for t in range(1, 26)]),
+        ("replace", 0.0, [100 + 20 * t for t in range(1, 26)]),
+        ("replace", 0.15, 150),
+    ],
+)
 def test_absence_against_simulation(scheme, fresh, sizes):
     probs = _vocab()
     R, G = 3000, 25
-    run = cl.simulate(cl.Categorical(probs), generations=G, sizes=sizes, replicates=R,
-                      scheme=scheme, fresh=fresh, seed=1234, record=5)
-    k = (run["probs"] == 0).sum(axis=0)                    # (recorded, K) counts of absence
-    th = theory.unigram_absence_probability(probs, sizes, scheme=scheme, fresh=fresh,
-                                            generations=G)[run.generations]
+    run = cl.simulate(
+        cl.Categorical(probs),
+        generations=G,
+        sizes=sizes,
+        replicates=R,
+        scheme=scheme,
+        fresh=fresh,
+        seed=1234,
+        record=5,
+    )
+    k = (run["probs"] == 0).sum(axis=0)  # (recorded, K) counts of absence
+    th = theory.unigram_absence_probability(
+        probs, sizes, scheme=scheme, fresh=fresh, generations=G
+    )[run.generations]
     # exact for accumulate; for replace the documented approximation error pi / 2 widens
     # the interval. Two-sided binomial tests, family-wise at the 4-sigma level
     # (p = 6.3e-5, Bonferroni over the k.size comparisons).
     slack = 0.0 if scheme == "accumulate" else probs[None] / 2
     lo, hi = np.clip(th - slack, 0, 1), np.clip(th + slack, 0, 1)
     level = stats.norm.sf(4) / k.size
-    assert np.all(stats.binom.sf(k - 1, R, hi) > level)    # not too many absences
-    assert np.all(stats.binom.cdf(k, R, lo) > level)       # not too few
+    assert np.all(stats.binom.sf(k - 1, R, hi) > level)  # not too many absences
+    assert np.all(stats.binom.cdf(k, R, lo) > level)  # not too few
 
 
 def test_absence_expected_vocabulary_matches_surviving_types_mean():
@@ -82,7 +94,7 @@ def test_absence_expected_vocabulary_matches_surviving_types_mean():
 
 def test_absence_full_fresh_and_bad_input():
     a = theory.unigram_absence_probability([0.01], 100, generations=3, fresh=1.0)
-    np.testing.assert_allclose(a[1:, 0], np.exp(-1.0))   # Poisson(n pi) from the truth
+    np.testing.assert_allclose(a[1:, 0], np.exp(-1.0))  # Poisson(n pi) from the truth
     with pytest.raises(ValueError, match="probs"):
         theory.unigram_absence_probability([1.5], 10, generations=2)
     with pytest.raises(ValueError, match="probs"):
@@ -111,7 +123,7 @@ def test_loss_probability_truncation_within_tol():
     """n = 2000: the truncated computation (tol 1e-6) against the full chain."""
     n, G = 2000, 60
     c = np.array([1, 5, 12])
-    full = theory.wf_loss_probability(c, n, G, tol=1e-300)   # forces M = n
+    full = theory.wf_loss_probability(c, n, G, tol=1e-300)  # forces M = n
     cut = theory.wf_loss_probability(c, n, G, tol=1e-6)
     assert np.all(cut <= full + 1e-12)
     assert np.max(full - cut) <= 1e-6
@@ -123,7 +135,7 @@ def test_loss_probability_against_bernoulli_simulation():
     run = cl.simulate(cl.Bernoulli(c / n), generations=G, sizes=n, replicates=R, seed=77)
     k = (run["p"] == 0).sum(axis=0)
     exact = theory.wf_loss_probability(c, n, G)
-    level = stats.norm.sf(4) / k.size      # two-sided 4-sigma binomial tests, Bonferroni
+    level = stats.norm.sf(4) / k.size  # two-sided 4-sigma binomial tests, Bonferroni
     assert np.all(stats.binom.sf(k - 1, R, exact) > level)
     assert np.all(stats.binom.cdf(k, R, exact) > level)
 
@@ -148,7 +160,8 @@ def test_loss_probability_bad_input():
 def test_logdet_drift_reduces_to_log_variance_drift():
     for est in ("mle", "unbiased"):
         assert theory.mvn_logdet_drift(20, 1, est) == pytest.approx(
-            theory.log_variance_drift(20, est), rel=1e-14)
+            theory.log_variance_drift(20, est), rel=1e-14
+        )
 
 
 @pytest.mark.parametrize("estimator", ["mle", "unbiased"])
@@ -156,8 +169,13 @@ def test_logdet_mean_and_variance_against_simulation(estimator):
     d, R = 3, 4000
     sizes = [6, 8, 12, 20, 30]
     cov = np.array([[2.0, 0.3, 0.1], [0.3, 1.0, 0.2], [0.1, 0.2, 0.5]])
-    run = cl.simulate(cl.MultivariateGaussian(np.zeros(d), cov, estimator=estimator),
-                      generations=len(sizes), sizes=sizes, replicates=R, seed=2024)
+    run = cl.simulate(
+        cl.MultivariateGaussian(np.zeros(d), cov, estimator=estimator),
+        generations=len(sizes),
+        sizes=sizes,
+        replicates=R,
+        seed=2024,
+    )
     logdet0 = np.linalg.slogdet(cov)[1]
     mean = theory.mvn_logdet_mean(sizes, d, estimator, logdet0)
     var = theory.mvn_logdet_variance(sizes, d)

@@ -35,8 +35,14 @@ def test_values_scalar_and_vector(schedule, expected):
 
 @pytest.mark.parametrize(
     "schedule",
-    [sch.constant(1), sch.linear(1), sch.power(0.3, 1.2), sch.tlog2(0.5), sch.tlog2(1),
-     sch.geometric(0.2, 1.01)],
+    [
+        sch.constant(1),
+        sch.linear(1),
+        sch.power(0.3, 1.2),
+        sch.tlog2(0.5),
+        sch.tlog2(1),
+        sch.geometric(0.2, 1.01),
+    ],
 )
 def test_at_least_one_and_non_decreasing(schedule):
     n = schedule(np.arange(1, 2001))
@@ -83,9 +89,18 @@ def test_bad_parameters(factory, kwargs, exc, word):
         factory(**kwargs)
 
 
-@pytest.mark.parametrize("t, exc", [(0, ValueError), (-3, ValueError), (1.0, TypeError),
-                                    (np.array([1, 0]), ValueError), ("2", TypeError),
-                                    (np.array([1.5]), TypeError), (True, TypeError)])
+@pytest.mark.parametrize(
+    "t, exc",
+    [
+        (0, ValueError),
+        (-3, ValueError),
+        (1.0, TypeError),
+        (np.array([1, 0]), ValueError),
+        ("2", TypeError),
+        (np.array([1.5]), TypeError),
+        (True, TypeError),
+    ],
+)
 def test_bad_t(t, exc):
     with pytest.raises(exc, match="t"):
         sch.constant(3)(t)
@@ -171,8 +186,14 @@ def test_converges_by_form(schedule, beta, expected):
 
 @pytest.mark.parametrize(
     "schedule, generations",
-    [(sch.constant(5), 2**20), (sch.linear(5), 2**20), (sch.power(5, 0.8), 2**20),
-     (sch.power(5, 1.5), 2**20), (sch.tlog2(1), 2**20), (sch.geometric(5, 1.05), 640)],
+    [
+        (sch.constant(5), 2**20),
+        (sch.linear(5), 2**20),
+        (sch.power(5, 0.8), 2**20),
+        (sch.power(5, 1.5), 2**20),
+        (sch.tlog2(1), 2**20),
+        (sch.geometric(5, 1.05), 640),
+    ],
 )
 def test_converges_agrees_with_partial_sums(schedule, generations):
     """A convergent series has a small tail; a divergent one keeps growing (numerical check)."""

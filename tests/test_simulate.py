@@ -26,8 +26,11 @@ def _summary_stats(run):
         p = run["probs"][:, -1]
         return {"p0": p[:, 0], "p3": p[:, 3], "gini": (p * p).sum(axis=1)}
     if isinstance(fam, cl.MultivariateGaussian):
-        return {"mean0": run["mean"][:, -1, 0], "cov01": run["cov"][:, -1, 0, 1],
-                "logdet": run["logdet"][:, -1]}
+        return {
+            "mean0": run["mean"][:, -1, 0],
+            "cov01": run["cov"][:, -1, 0, 1],
+            "logdet": run["logdet"][:, -1],
+        }
     return {name: run[name][:, -1] for name in run.params if name != "sigma2"}
 
 
@@ -50,9 +53,22 @@ def test_generation_zero_is_the_truth_and_shapes(key):
 
 def test_record_modes():
     fam = cl.Gaussian()
-    assert cl.simulate(fam, generations=10, sizes=5, record="last", seed=1).generations.tolist() == [10]
-    assert cl.simulate(fam, generations=10, sizes=5, record=3, seed=1).generations.tolist() == [0, 3, 6, 9, 10]
-    assert cl.simulate(fam, generations=9, sizes=5, record=3, seed=1).generations.tolist() == [0, 3, 6, 9]
+    assert cl.simulate(
+        fam, generations=10, sizes=5, record="last", seed=1
+    ).generations.tolist() == [10]
+    assert cl.simulate(fam, generations=10, sizes=5, record=3, seed=1).generations.tolist() == [
+        0,
+        3,
+        6,
+        9,
+        10,
+    ]
+    assert cl.simulate(fam, generations=9, sizes=5, record=3, seed=1).generations.tolist() == [
+        0,
+        3,
+        6,
+        9,
+    ]
     full = cl.simulate(fam, generations=10, sizes=5, replicates=3, seed=1)
     thin = cl.simulate(fam, generations=10, sizes=5, replicates=3, seed=1, record=3)
     np.testing.assert_array_equal(full["mu"][:, [0, 3, 6, 9, 10]], thin["mu"])
@@ -106,8 +122,9 @@ def test_unseeded_runs_are_reproducible_from_their_seed():
 
 
 def test_replicates_are_independent_streams():
-    run = cl.simulate(cl.Gaussian(known_variance=True), generations=1, sizes=1,
-                      replicates=3 * cl.CHUNK, seed=5)
+    run = cl.simulate(
+        cl.Gaussian(known_variance=True), generations=1, sizes=1, replicates=3 * cl.CHUNK, seed=5
+    )
     x = run["mu"][:, 1]
     # no two chunks repeat the same numbers
     assert len(np.unique(x)) == x.size
@@ -117,8 +134,15 @@ def test_replicates_are_independent_streams():
 @pytest.mark.parametrize("scheme,fresh", [("replace", 0.0), ("accumulate", 0.0), ("replace", 0.2)])
 def test_result_does_not_depend_on_block_size(monkeypatch, key, scheme, fresh):
     fam = FAMILIES[key]()
-    kw = dict(generations=4, sizes=6, replicates=3 * cl.CHUNK + 7, scheme=scheme, fresh=fresh,
-              seed=11, record="last")
+    kw = dict(
+        generations=4,
+        sizes=6,
+        replicates=3 * cl.CHUNK + 7,
+        scheme=scheme,
+        fresh=fresh,
+        seed=11,
+        record="last",
+    )
     ref = cl.simulate(fam, **kw)
     monkeypatch.setattr(_simulate, "_BLOCK_BYTES", 1)  # one chunk per block
     monkeypatch.setattr(_simulate, "_WORKERS", 3)
@@ -128,9 +152,14 @@ def test_result_does_not_depend_on_block_size(monkeypatch, key, scheme, fresh):
 
 
 @pytest.mark.parametrize("scheme", ["replace", "accumulate"])
-@pytest.mark.parametrize("fam", [cl.Gaussian(mu=0.3, sigma2=1.7, estimator="unbiased"),
-                                 cl.Gaussian(mu=-1, sigma2=0.3, shrink=(0.5, 0.5)),
-                                 cl.Gaussian(mu=2, sigma2=2.0, known_variance=True)])
+@pytest.mark.parametrize(
+    "fam",
+    [
+        cl.Gaussian(mu=0.3, sigma2=1.7, estimator="unbiased"),
+        cl.Gaussian(mu=-1, sigma2=0.3, shrink=(0.5, 0.5)),
+        cl.Gaussian(mu=2, sigma2=2.0, known_variance=True),
+    ],
+)
 def test_gaussian_fast_path_matches_round_by_round_loop(monkeypatch, fam, scheme):
     """The vectorised path (cumulative sums over generations, in segments) draws the
     same numbers as the round-by-round loop and agrees with it to rounding."""
@@ -145,23 +174,30 @@ def test_gaussian_fast_path_matches_round_by_round_loop(monkeypatch, fam, scheme
 
 def _segmented(run_fast):
     """Force segments of 7 generations, to exercise the carry between segments."""
+
     def wrapped(self, st, sizes, rng, *args):
         from collapse_lib import _families
+
         old = _families.Gaussian._FAST_SEGMENT
         _families.Gaussian._FAST_SEGMENT = 7 * rng.size
         try:
             return run_fast(self, st, sizes, rng, *args)
         finally:
             _families.Gaussian._FAST_SEGMENT = old
+
     return wrapped
 
 
 # ------------------------------------------------------------- exact vs samples
 
 
-CASES = [(key, scheme, fresh) for key in sorted(FAMILIES)
-         for scheme in ("replace", "accumulate") for fresh in (0.0, 0.25)
-         if not (key == "mvn" and fresh > 0) and key != "spike"]
+CASES = [
+    (key, scheme, fresh)
+    for key in sorted(FAMILIES)
+    for scheme in ("replace", "accumulate")
+    for fresh in (0.0, 0.25)
+    if not (key == "mvn" and fresh > 0) and key != "spike"
+]
 
 
 @pytest.mark.parametrize("key,scheme,fresh", CASES)
@@ -170,8 +206,14 @@ def test_exact_and_samples_agree_in_distribution(key, scheme, fresh):
     two-sample Kolmogorov-Smirnov test does not reject at level 1e-4."""
     fam = FAMILIES[key]()
     R = 3000 if key != "categorical" else 1500
-    kw = dict(generations=6, sizes=lambda t: 8 + 2 * t, replicates=R, scheme=scheme,
-              fresh=fresh, record="last")
+    kw = dict(
+        generations=6,
+        sizes=lambda t: 8 + 2 * t,
+        replicates=R,
+        scheme=scheme,
+        fresh=fresh,
+        record="last",
+    )
     a = _summary_stats(cl.simulate(fam, method="exact", seed=1, **kw))
     b = _summary_stats(cl.simulate(fam, method="samples", seed=2, **kw))
     for name in a:
@@ -221,8 +263,9 @@ def test_categorical_extinction_tracked_with_record_last():
 
 
 def test_accumulate_keeps_pooled_frequencies():
-    run = cl.simulate(cl.Bernoulli(0.5), generations=30, sizes=7, replicates=100,
-                      scheme="accumulate", seed=9)
+    run = cl.simulate(
+        cl.Bernoulli(0.5), generations=30, sizes=7, replicates=100, scheme="accumulate", seed=9
+    )
     ones = run["p"][:, 1:] * (7 * np.arange(1, 31))
     np.testing.assert_allclose(ones, np.round(ones), atol=1e-8)
     assert np.all(np.diff(np.round(ones), axis=1) >= 0)
@@ -240,8 +283,9 @@ def test_poisson_zero_is_absorbing_without_fresh_data():
 
 
 def test_long_runs_keep_log_variance_finite():
-    run = cl.simulate(cl.Gaussian(), generations=20_000, sizes=5, replicates=20, seed=1,
-                      record=1000)
+    run = cl.simulate(
+        cl.Gaussian(), generations=20_000, sizes=5, replicates=20, seed=1, record=1000
+    )
     ls = run["log_sigma2"]
     assert np.all(np.isfinite(ls))
     assert np.all(ls[:, -1] < -1000)  # the variance itself has underflowed...
@@ -260,14 +304,16 @@ def test_mvn_replace_collapse_stays_finite():
 
 
 def test_run_helpers():
-    run = cl.simulate(cl.Gaussian(estimator="unbiased"), generations=200, sizes=10,
-                      replicates=400, seed=3)
+    run = cl.simulate(
+        cl.Gaussian(estimator="unbiased"), generations=200, sizes=10, replicates=400, seed=3
+    )
     q = run.quantiles("sigma2", q=(0.1, 0.5, 0.9))
     assert q.shape == (3, 201)
     assert np.all(q[0] <= q[1]) and np.all(q[1] <= q[2])
     fp = run.first_passage("sigma2", below=0.5)
-    manual = [next((g for g, v in zip(run.generations, row) if v < 0.5), -1)
-              for row in run["sigma2"]]
+    manual = [
+        next((g for g, v in zip(run.generations, row) if v < 0.5), -1) for row in run["sigma2"]
+    ]
     np.testing.assert_array_equal(fp, manual)
     up = run.first_passage("mu", above=1.0)
     assert up.shape == (400,)
@@ -293,7 +339,7 @@ def test_shrunken_variance_estimator_has_the_stated_bias():
     fam = cl.Gaussian(estimator="unbiased", shrink=(c, beta))
     run = cl.simulate(fam, generations=1, sizes=n, replicates=40_000, seed=3)
     s2 = run["sigma2"][:, 1]
-    expected = 1 - c * n ** -beta
+    expected = 1 - c * n**-beta
     assert abs(s2.mean() - expected) < 4 * s2.std(ddof=1) / np.sqrt(s2.size)
     acc = cl.simulate(fam, generations=1, sizes=n, replicates=20_000, seed=4, scheme="accumulate")
     s2 = acc["sigma2"][:, 1]  # round 1 of accumulate fits the real data alone
@@ -315,5 +361,6 @@ def test_spike_family_runs_by_samples_and_keeps_its_data():
     theta = acc["theta"]
     assert np.all((theta >= 0) & (theta <= 1))
     with pytest.raises(ValueError, match="record="):
-        cl.simulate(fam, generations=1000, sizes=1000, replicates=1000, scheme="accumulate",
-                    record="last")
+        cl.simulate(
+            fam, generations=1000, sizes=1000, replicates=1000, scheme="accumulate", record="last"
+        )

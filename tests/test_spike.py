@@ -3,6 +3,8 @@
 Statistical checks use seeded generators and tolerances of about 4 standard errors.
 """
 
+import itertools
+
 import numpy as np
 import pytest
 from scipy import special, stats
@@ -42,6 +44,7 @@ def _se(p, m):
 
 
 # --- sampling -------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("theta", [0.0, 0.3, 0.9])
 def test_sample_resolved_spike_matches_cdf(theta):
@@ -89,6 +92,7 @@ def test_logpdf_finite_where_density_is_astronomical():
 
 # --- exact MLE --------------------------------------------------------------------------
 
+
 def _loglik(x, theta, **const):
     """Log-likelihood of each data row of x (B, N) at each theta of the 1-D grid."""
     return sp._logpdf(x[:, None, :], theta[None, :, None], **const).sum(axis=2)
@@ -126,16 +130,32 @@ def test_mle_no_data_in_parameter_range_returns_one():
     assert sp._mle(np.array([[1.5, 1.9]]))[0] == 1.0
 
 
-@pytest.mark.parametrize("bad", [np.array([[0.5, -0.1]]), np.array([[0.5, np.nan]]),
-                                 np.array([[2.5]]), np.zeros((2, 0)), np.zeros(3)])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        np.array([[0.5, -0.1]]),
+        np.array([[0.5, np.nan]]),
+        np.array([[2.5]]),
+        np.zeros((2, 0)),
+        np.zeros(3),
+    ],
+)
 def test_mle_bad_data(bad):
     with pytest.raises(ValueError, match="x"):
         sp._mle(bad)
 
 
-@pytest.mark.parametrize("kwargs", [{"weight": 1.0}, {"weight": np.nan}, {"omega0": 0.5},
-                                    {"rate": 0.0}, {"rate": 50.0, "omega0": 1.0},
-                                    {"rate": 800.0}])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"weight": 1.0},
+        {"weight": np.nan},
+        {"omega0": 0.5},
+        {"rate": 0.0},
+        {"rate": 50.0, "omega0": 1.0},
+        {"rate": 800.0},
+    ],
+)
 def test_bad_constants(kwargs):
     name = next(iter(kwargs))
     with pytest.raises(ValueError, match=name):
@@ -161,6 +181,7 @@ def test_bad_theta(theta):
 
 # --- consistency ------------------------------------------------------------------------
 
+
 def test_consistency_resolved_spike():
     # WIDE constants, theta* = 0.5: a background point cannot capture once the truth's
     # spike holds 3 points, so the MLE is the smallest spike point and the error is of
@@ -172,7 +193,7 @@ def test_consistency_resolved_spike():
         x = sp._sample(np.full(reps, theta_star), n, _rng(10 + key), **WIDE)
         errors.append(np.abs(sp._mle(x, **WIDE) - theta_star))
     assert np.all(errors[-1] <= w)
-    for small, large in zip(errors, errors[1:]):
+    for small, large in itertools.pairwise(errors):
         se = np.sqrt(small.var() / reps + large.var() / reps)
         assert small.mean() - large.mean() > 4 * se
 
@@ -187,6 +208,7 @@ def test_consistency_default_family():
 
 
 # --- collapse under accumulation ---------------------------------------------------------
+
 
 def test_accumulate_collapses_while_iid_mle_recovers():
     n, rounds, reps = 100, 20, 400
@@ -211,8 +233,15 @@ def test_smooth_family_does_not_collapse_under_accumulate():
     # the total variation distance 2 Phi(|mu|/2) - 1 stays far below alpha/2 in every
     # replicate, while the spike family reaches distance alpha in a large fraction
     n, rounds, reps = 100, 20, 2000
-    run = cl.simulate(cl.Gaussian(known_variance=True), generations=rounds, sizes=n,
-                      replicates=reps, scheme="accumulate", seed=40, record="last")
+    run = cl.simulate(
+        cl.Gaussian(known_variance=True),
+        generations=rounds,
+        sizes=n,
+        replicates=reps,
+        scheme="accumulate",
+        seed=40,
+        record="last",
+    )
     mu = run["mu"][:, -1]
     tv = special.erf(np.abs(mu) / (2 * np.sqrt(2)))
     assert tv.max() < ALPHA / 2

@@ -35,10 +35,12 @@ from sphinx.search.en import SearchEnglish
 
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
 _FENCE = r"(?P<f>`{3,}|:{3,})"
-_GATED = re.compile(_FENCE + r"\{solution-start\}.*?^(?P=f)[ \t]*$(?P<body>.*?)^"
-                    r"(`{3,}|:{3,})\{solution-end\}", re.S | re.M)
-_PLAIN = re.compile(r"^" + _FENCE + r"\{solution\}[^\n]*\n(?P<body>.*?)^(?P=f)[ \t]*$",
-                    re.S | re.M)
+_GATED = re.compile(
+    _FENCE + r"\{solution-start\}.*?^(?P=f)[ \t]*$(?P<body>.*?)^"
+    r"(`{3,}|:{3,})\{solution-end\}",
+    re.S | re.M,
+)
+_PLAIN = re.compile(r"^" + _FENCE + r"\{solution\}[^\n]*\n(?P<body>.*?)^(?P=f)[ \t]*$", re.S | re.M)
 _CODE_CELL = re.compile(r"^(`{3,})\{code-cell\}[^\n]*\n(?P<code>.*?)^\1[ \t]*$", re.S | re.M)
 #: Markup, math and quotes (typeset differently in HTML) end a prose fragment.
 _MARKUP = re.compile(r"[$`{}*\[\]_\\|\"'<>#~^]|\{[a-z:]+\}|\s:[a-z-]+:")
@@ -64,13 +66,16 @@ def _probes(region: str) -> list[str]:
     code = [line.strip() for m in _CODE_CELL.finditer(region) for line in m["code"].splitlines()]
     prose = _CODE_CELL.sub(" ", region)
     fragments = [" ".join(f.split()) for f in _MARKUP.split(prose)]
-    return ([c for c in code if len(c) >= 30 and not c.startswith("#")]
-            + [f for f in fragments if len(f) >= 40])
+    return [c for c in code if len(c) >= 30 and not c.startswith("#")] + [
+        f for f in fragments if len(f) >= 40
+    ]
 
 
 def _chapter_probes() -> dict[str, list[str]]:
     """Per chapter with solutions: probes that occur nowhere outside the solutions."""
-    sources = {p.stem: p.read_text(encoding="utf-8") for p in sorted((ROOT / "chapters").glob("*.md"))}
+    sources = {
+        p.stem: p.read_text(encoding="utf-8") for p in sorted((ROOT / "chapters").glob("*.md"))
+    }
     outside = _squash(" ".join(_outside_solutions(t) for t in sources.values()))
     probes = {}
     for name, text in sources.items():
@@ -104,20 +109,23 @@ def _file_text(path: Path) -> str:
 
 
 def _build_texts(html: Path) -> dict[Path, str]:
-    return {p: _file_text(p) for p in sorted(html.rglob("*"))
-            if p.is_file() and p.suffix in _TEXT_SUFFIXES}
+    return {
+        p: _file_text(p)
+        for p in sorted(html.rglob("*"))
+        if p.is_file() and p.suffix in _TEXT_SUFFIXES
+    }
 
 
 def _search_terms(html: Path) -> set[str]:
     text = (html / "searchindex.js").read_text(encoding="utf-8")
-    index = json.loads(text[text.index("(") + 1:text.rindex(")")])
+    index = json.loads(text[text.index("(") + 1 : text.rindex(")")])
     return set(index["terms"]) | set(index["titleterms"])
 
 
 def _stems(text: str, shortest: int = 1) -> set[str]:
     """Stems of the words of ``text`` (as the search index stores them)."""
     stemmer = SearchEnglish({})
-    return {stemmer.stem(w.lower()) for w in re.findall(r"[A-Za-z]{%d,}" % shortest, text)}
+    return {stemmer.stem(w.lower()) for w in re.findall(rf"[A-Za-z]{{{shortest},}}", text)}
 
 
 # --------------------------------------------------------------------------- the tool
@@ -168,8 +176,13 @@ def test_strip_myst_removes_both_forms_and_keeps_the_rest():
     out = tool.strip_myst(_EXAMPLE)
     for gone in ("PLAIN-SOLUTION-TEXT", "GATED-SOLUTION", "{solution", "solution-end"):
         assert gone not in out
-    for kept in ("Show that one plus one", ":label: ex-b", "Compute it.", "{exercise-end}",
-                 "After the exercises."):
+    for kept in (
+        "Show that one plus one",
+        ":label: ex-b",
+        "Compute it.",
+        "{exercise-end}",
+        "After the exercises.",
+    ):
         assert kept in out
     assert "\n\n\n" not in out
 
@@ -185,12 +198,15 @@ def test_strip_notebook_drops_gated_code_cells():
     assert len(nb.cells) > len(stripped.cells)  # the input is not modified
 
 
-@pytest.mark.parametrize("bad", [
-    "````{solution-start} ex\n````\nunfinished\n",
-    "```{solution} ex\nnever closed\n",
-    "````{solution-end}\n````\n",
-    "````{solution-start} a\n````\n````{solution-start} b\n````\n",
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "````{solution-start} ex\n````\nunfinished\n",
+        "```{solution} ex\nnever closed\n",
+        "````{solution-end}\n````\n",
+        "````{solution-start} a\n````\n````{solution-start} b\n````\n",
+    ],
+)
 def test_strip_myst_rejects_unbalanced_solutions(bad):
     with pytest.raises(ValueError, match="solution"):
         student_edition().strip_myst(bad, "example.md")
@@ -216,8 +232,11 @@ def test_every_chapter_strips_to_the_same_code_as_its_notebook(chapter):
 
 
 def test_probes_cover_every_chapter_with_solutions():
-    chapters = {p.stem for p in (ROOT / "chapters").glob("*.md")
-                if _solution_regions(p.read_text(encoding="utf-8"))}
+    chapters = {
+        p.stem
+        for p in (ROOT / "chapters").glob("*.md")
+        if _solution_regions(p.read_text(encoding="utf-8"))
+    }
     assert len(chapters) >= 6
     thin = {c: PROBES.get(c, []) for c in chapters if len(PROBES.get(c, [])) < 4}
     assert not thin, f"too few distinctive solution probes: {thin}"
@@ -225,31 +244,42 @@ def test_probes_cover_every_chapter_with_solutions():
 
 # --------------------------------------------------------------------------- the builds
 
+
 @pytest.mark.book
 def test_probes_are_found_in_the_instructor_edition(built_book):
     texts = _build_texts(built_book)
     pages = {name: texts[built_book / "chapters" / f"{name}.html"] for name in PROBES}
-    missing = [(name, p) for name, probes in PROBES.items() for p in probes
-               if _squash(p) not in pages[name]]
+    missing = [
+        (name, p)
+        for name, probes in PROBES.items()
+        for p in probes
+        if _squash(p) not in pages[name]
+    ]
     assert not missing, f"probes not on the instructor pages (the probe scan is wrong): {missing}"
 
 
 @pytest.mark.book
 def test_no_solution_text_in_the_student_edition(built_student_book):
     texts = _build_texts(built_student_book)
-    leaks = [(str(path.relative_to(built_student_book)), probe)
-             for name, probes in PROBES.items() for probe in probes
-             for path, text in texts.items() if _squash(probe) in text]
+    leaks = [
+        (str(path.relative_to(built_student_book)), probe)
+        for name, probes in PROBES.items()
+        for probe in probes
+        for path, text in texts.items()
+        if _squash(probe) in text
+    ]
     assert not leaks, f"solution text in the student edition: {leaks[:20]}"
     assert 'class="solution' not in "".join(
-        p.read_text(encoding="utf-8") for p in built_student_book.rglob("*.html"))
+        p.read_text(encoding="utf-8") for p in built_student_book.rglob("*.html")
+    )
 
 
 @pytest.mark.book
 def test_search_index_has_no_solution_words(built_book, built_student_book):
     sources = [p.read_text(encoding="utf-8") for p in (ROOT / "chapters").glob("*.md")]
-    solution_only = (_stems(" ".join(r for t in sources for r in _solution_regions(t)), 6)
-                     - _stems(" ".join(_outside_solutions(t) for t in sources)))
+    solution_only = _stems(" ".join(r for t in sources for r in _solution_regions(t)), 6) - _stems(
+        " ".join(_outside_solutions(t) for t in sources)
+    )
     instructor = solution_only & _search_terms(built_book)
     assert len(instructor) >= 20, f"few solution-only words indexed: {sorted(instructor)}"
     leaked = instructor & _search_terms(built_student_book)
@@ -260,8 +290,10 @@ def test_search_index_has_no_solution_words(built_book, built_student_book):
 def test_student_edition_keeps_exercises_and_figures(built_book, built_student_book):
     for chapter in notebook_chapters():
         name = f"chapters/{chapter.stem}.html"
-        teacher, student = (BeautifulSoup((b / name).read_text(encoding="utf-8"), "html.parser")
-                            for b in (built_book, built_student_book))
+        teacher, student = (
+            BeautifulSoup((b / name).read_text(encoding="utf-8"), "html.parser")
+            for b in (built_book, built_student_book)
+        )
         assert len(student.select("div.exercise")) == len(teacher.select("div.exercise"))
         assert len(student.find_all("img")) == len(teacher.find_all("img"))
         assert not student.select("div.solution")
@@ -272,8 +304,9 @@ def test_student_edition_keeps_exercises_and_figures(built_book, built_student_b
 def test_every_chapter_offers_md_and_ipynb(built_book, built_student_book, edition):
     html = built_book if edition == "instructor" else built_student_book
     for chapter in notebook_chapters():
-        page = BeautifulSoup((html / f"chapters/{chapter.stem}.html").read_text(encoding="utf-8"),
-                             "html.parser")
+        page = BeautifulSoup(
+            (html / f"chapters/{chapter.stem}.html").read_text(encoding="utf-8"), "html.parser"
+        )
         hrefs = {a["href"] for a in page.find_all("a", href=True)}
         for suffix in (".md", ".ipynb"):
             href = f"../_sources/chapters/{chapter.stem}{suffix}"
@@ -294,10 +327,14 @@ def test_launch_buttons_open_the_paired_notebook(built_book):
     for chapter in notebook_chapters():
         page = (built_book / f"chapters/{chapter.stem}.html").read_text(encoding="utf-8")
         links = set(re.findall(r'href="(https://[^"]+)"', page))
-        colab = (f"https://colab.research.google.com/github/{org_repo}/blob/{branch}/"
-                 f"chapters/{chapter.stem}.ipynb")
-        binder = (f"https://mybinder.org/v2/gh/{org_repo}/{branch}"
-                  f"?urlpath=lab/tree/chapters/{chapter.stem}.ipynb")
+        colab = (
+            f"https://colab.research.google.com/github/{org_repo}/blob/{branch}/"
+            f"chapters/{chapter.stem}.ipynb"
+        )
+        binder = (
+            f"https://mybinder.org/v2/gh/{org_repo}/{branch}"
+            f"?urlpath=lab/tree/chapters/{chapter.stem}.ipynb"
+        )
         assert colab in links, f"{chapter.stem}: no Colab link to the .ipynb"
         assert binder in links, f"{chapter.stem}: no Binder (JupyterLab) link to the .ipynb"
 
@@ -330,13 +367,19 @@ def test_figures_are_opaque(built_book):
 
 # --------------------------------------------------------------------------- notebooks
 
+
 @pytest.fixture(scope="module")
 def student_notebooks(tmp_path_factory) -> Path:
     """The archive of `make student-notebooks`, unpacked into a folder of its own."""
     out = tmp_path_factory.mktemp("handout")
     archive = out / "student-notebooks.zip"
-    subprocess.run([sys.executable, str(ROOT / "tools" / "student_edition.py"), "notebooks",
-                    str(archive)], cwd=ROOT, check=True, capture_output=True, text=True)
+    subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "student_edition.py"), "notebooks", str(archive)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     with zipfile.ZipFile(archive) as zf:
         zf.extractall(out)
     return out / "notebooks"
@@ -344,8 +387,11 @@ def student_notebooks(tmp_path_factory) -> Path:
 
 def test_student_notebooks_have_no_solutions_or_outputs(student_notebooks):
     names = sorted(p.stem for p in student_notebooks.glob("*.ipynb"))
-    expected = sorted(p.stem for p in notebook_chapters()
-                      if p.stem != "benchmarks" and "{code-cell}" in p.read_text(encoding="utf-8"))
+    expected = sorted(
+        p.stem
+        for p in notebook_chapters()
+        if p.stem != "benchmarks" and "{code-cell}" in p.read_text(encoding="utf-8")
+    )
     assert names == expected
     readme = (student_notebooks / "README.txt").read_text(encoding="utf-8")
     assert "pip install -r requirements.txt" in readme
@@ -357,12 +403,14 @@ def test_student_notebooks_have_no_solutions_or_outputs(student_notebooks):
         text = _squash(json.dumps([c.source for c in nb.cells]))
         assert "{solution" not in text
         assert not [p for p in PROBES.get(path.stem, []) if _squash(p) in text]
-        assert all(not c.outputs and c.execution_count is None
-                   for c in nb.cells if c.cell_type == "code")
+        assert all(
+            not c.outputs and c.execution_count is None for c in nb.cells if c.cell_type == "code"
+        )
 
 
 def test_notebook_requirements_are_pinned_as_in_the_lock():
     """binder/requirements.txt (Binder and the archive) pins what the lock file pins."""
+
     def pins(path):
         lines = (ROOT / path).read_text(encoding="utf-8").splitlines()
         return dict(line.split("==") for line in lines if "==" in line and not line.startswith("#"))
@@ -377,7 +425,11 @@ def test_student_notebook_runs_outside_the_repository(student_notebooks):
     """The Preface notebook, alone in a folder, runs with the installed library."""
     path = student_notebooks / "intro.ipynb"
     nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=600, kernel_name="python3",
-                   resources={"metadata": {"path": str(student_notebooks)}}).execute()
+    NotebookClient(
+        nb,
+        timeout=600,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(student_notebooks)}},
+    ).execute()
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
     assert not errors

@@ -9,10 +9,10 @@ proofs are checked on fine grids.
 import numpy as np
 import pytest
 from scipy import special, stats
+from stats_checks import Z, assert_mean_matches
 
 from collapse_lib import schedules as sc
 from collapse_lib import theory as th
-from stats_checks import Z, assert_mean_matches
 
 
 def _shrunk_chain(rng, sizes, replicates, ddof, c, beta):
@@ -23,7 +23,7 @@ def _shrunk_chain(rng, sizes, replicates, ddof, c, beta):
     for n in sizes:
         x = mu[:, None] + np.sqrt(s2)[:, None] * rng.standard_normal((replicates, n))
         mu = x.mean(axis=1)
-        s2 = x.var(axis=1, ddof=ddof) * (1.0 - c * n ** -beta)
+        s2 = x.var(axis=1, ddof=ddof) * (1.0 - c * n**-beta)
         out.append(s2)
     return np.stack(out, axis=1)
 
@@ -32,7 +32,7 @@ def _shrunk_chain(rng, sizes, replicates, ddof, c, beta):
 @pytest.mark.parametrize("estimator, ddof", [("mle", 0), ("unbiased", 1)])
 def test_shrink_one_step_is_exact(estimator, ddof):
     n, c, beta = 7, 0.4, 0.5
-    factor = 1 - c * n ** -beta
+    factor = 1 - c * n**-beta
     mean = th.shrink_variance_mean([n], estimator, c, beta, 2.0)
     assert mean[1] == pytest.approx(2.0 * (n - 1) / (n - ddof) * factor, rel=1e-13)
     log_mean = th.shrink_log_variance_mean([n], estimator, c, beta, 2.0)
@@ -47,7 +47,9 @@ def test_shrink_moments_monte_carlo(estimator, ddof):
     c, beta = 0.5, 0.5
     s2 = _shrunk_chain(rng, sizes, 40_000, ddof, c, beta)
     assert_mean_matches(s2[:, 1:], th.shrink_variance_mean(sizes, estimator, c, beta)[1:])
-    assert_mean_matches(np.log(s2[:, 1:]), th.shrink_log_variance_mean(sizes, estimator, c, beta)[1:])
+    assert_mean_matches(
+        np.log(s2[:, 1:]), th.shrink_log_variance_mean(sizes, estimator, c, beta)[1:]
+    )
 
 
 def test_shrink_reduces_to_the_plain_estimator_as_c_vanishes():
@@ -74,8 +76,12 @@ def test_shrink_limit_follows_the_bias_criterion():
 @pytest.mark.parametrize("n, lam0", [(1, 0.7), (10, 0.5), (40, 0.05)])
 def test_poisson_survival_by_generation_matches_constant_schedule(n, lam0):
     k = np.arange(0, 301)
-    np.testing.assert_allclose(th.poisson_survival_by_generation(n, lam0, generations=300),
-                               th.poisson_survival(k, n, lam0), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(
+        th.poisson_survival_by_generation(n, lam0, generations=300),
+        th.poisson_survival(k, n, lam0),
+        rtol=1e-12,
+        atol=1e-15,
+    )
 
 
 def test_poisson_survival_by_generation_exact_small_growing_schedule():
@@ -106,8 +112,11 @@ def test_poisson_survival_by_generation_monte_carlo():
     np.testing.assert_array_less(np.abs(hits.mean(axis=0) - p), Z * se + 1e-12)
 
 
-@pytest.mark.parametrize("schedule", [sc.constant(3), sc.linear(2), sc.power(1, 1.5),
-                                      sc.tlog2(4), sc.geometric(1, 1.05)], ids=repr)
+@pytest.mark.parametrize(
+    "schedule",
+    [sc.constant(3), sc.linear(2), sc.power(1, 1.5), sc.tlog2(4), sc.geometric(1, 1.05)],
+    ids=repr,
+)
 @pytest.mark.parametrize("lam0", [0.05, 1.0, 20.0])
 def test_poisson_survival_bounds_in_terms_of_S(schedule, lam0):
     G = 400
@@ -173,8 +182,9 @@ BAD = [
 ]
 
 
-@pytest.mark.parametrize("func, args, exc, word", BAD,
-                         ids=[f"{b[0].__name__}-{i}" for i, b in enumerate(BAD)])
+@pytest.mark.parametrize(
+    "func, args, exc, word", BAD, ids=[f"{b[0].__name__}-{i}" for i, b in enumerate(BAD)]
+)
 def test_bad_input_names_the_argument(func, args, exc, word):
     with pytest.raises(exc, match=word):
         func(*args)

@@ -23,12 +23,13 @@ def test_chapter_is_paired(chapter):
     meta = front_matter(chapter)
     formats = meta["jupytext"].get("formats", "")
     assert set(formats.split(",")) == {"ipynb", "md:myst"}, (
-        f"{chapter.name}: jupytext formats must be 'ipynb,md:myst', got {formats!r}")
+        f"{chapter.name}: jupytext formats must be 'ipynb,md:myst', got {formats!r}"
+    )
     assert meta["jupytext"]["text_representation"]["format_name"] == "myst"
     assert "kernelspec" in meta, f"{chapter.name} has no kernelspec"
     assert chapter.with_suffix(".ipynb").is_file(), (
-        f"{chapter.name} has no paired notebook; run "
-        f"`jupytext --to ipynb chapters/{chapter.name}`")
+        f"{chapter.name} has no paired notebook; run `jupytext --to ipynb chapters/{chapter.name}`"
+    )
 
 
 def test_notebook_matches_markdown(chapter):
@@ -38,11 +39,18 @@ def test_notebook_matches_markdown(chapter):
     converted = jupytext.writes(jupytext.read(notebook), fmt="md:myst")
     source = chapter.read_text(encoding="utf-8")
     if converted != source:
-        diff = "".join(difflib.unified_diff(
-            source.splitlines(keepends=True), converted.splitlines(keepends=True),
-            fromfile=f"chapters/{chapter.name}", tofile=f"chapters/{notebook.name} as md:myst"))
-        pytest.fail(f"{notebook.name} is out of sync with {chapter.name}; run "
-                    f"`jupytext --sync chapters/{chapter.name}`:\n{diff[:6000]}")
+        diff = "".join(
+            difflib.unified_diff(
+                source.splitlines(keepends=True),
+                converted.splitlines(keepends=True),
+                fromfile=f"chapters/{chapter.name}",
+                tofile=f"chapters/{notebook.name} as md:myst",
+            )
+        )
+        pytest.fail(
+            f"{notebook.name} is out of sync with {chapter.name}; run "
+            f"`jupytext --sync chapters/{chapter.name}`:\n{diff[:6000]}"
+        )
 
 
 def test_notebook_has_no_outputs(chapter):
@@ -50,8 +58,12 @@ def test_notebook_has_no_outputs(chapter):
     if not notebook.is_file():
         pytest.fail(f"missing {notebook.name}")
     nb = nbformat.read(notebook, as_version=4)
-    dirty = [i for i, cell in enumerate(nb.cells) if cell.cell_type == "code"
-             and (cell.get("outputs") or cell.get("execution_count") is not None)]
+    dirty = [
+        i
+        for i, cell in enumerate(nb.cells)
+        if cell.cell_type == "code"
+        and (cell.get("outputs") or cell.get("execution_count") is not None)
+    ]
     assert not dirty, f"{notebook.name}: code cells {dirty} carry outputs; clear them"
 
 

@@ -13,14 +13,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import integrate, linalg, special, stats
-
-from collapse_lib import theory as th
 from stats_checks import (
     Z,
     assert_mean_matches,
     assert_probability_matches,
     assert_variance_matches,
 )
+
+from collapse_lib import theory as th
 
 
 def _gaussian_chain(rng, sizes, replicates, ddof, sigma2_0=1.0, refit_variance=True):
@@ -40,8 +40,10 @@ GROWING = [3, 4, 6, 9, 13, 20, 30]
 # ------------------------------------------------------------------- Gaussian variance
 def _chi2_expect(f, k):
     """E f(X) for X ~ chi^2_k by quadrature in u = log X (smooth, fast, accurate)."""
+
     def integrand(u):
         return f(np.exp(u)) * np.exp(stats.chi2.logpdf(np.exp(u), k) + u)
+
     # the density in u decays like exp(k u / 2) below and like exp(-e^u / 2) above
     upper = np.log(10.0 * (k + 20))
     return integrate.quad(integrand, -120.0, upper, epsabs=1e-14, epsrel=1e-12, limit=400)[0]
@@ -52,9 +54,11 @@ def _chi2_expect(f, k):
 def test_one_step_moments_match_chi_square(estimator, ddof, n):
     chi = stats.chi2(n - 1)
     assert th.gaussian_variance_mean([n], estimator, 2.5)[1] == pytest.approx(
-        2.5 * chi.mean() / (n - ddof), rel=1e-12)
+        2.5 * chi.mean() / (n - ddof), rel=1e-12
+    )
     assert th.gaussian_variance_variance([n], estimator, 2.5)[1] == pytest.approx(
-        2.5**2 * chi.var() / (n - ddof) ** 2, rel=1e-12)
+        2.5**2 * chi.var() / (n - ddof) ** 2, rel=1e-12
+    )
     drift = _chi2_expect(lambda x: np.log(x / (n - ddof)), n - 1)
     assert th.log_variance_drift(n, estimator) == pytest.approx(drift, rel=1e-8)
     mean_log = _chi2_expect(np.log, n - 1)
@@ -69,19 +73,25 @@ def test_constant_schedule_closed_forms(estimator):
     n, G = 20, 60
     T = np.arange(G + 1)
     ratio = (n - 1) / n if estimator == "mle" else 1.0
-    np.testing.assert_allclose(th.gaussian_variance_mean(n, estimator, 3.0, generations=G),
-                               3.0 * ratio**T, rtol=1e-12)
+    np.testing.assert_allclose(
+        th.gaussian_variance_mean(n, estimator, 3.0, generations=G), 3.0 * ratio**T, rtol=1e-12
+    )
     alpha = th.bertrand_factor(n, estimator)
-    np.testing.assert_allclose(th.gaussian_sigma_mean(n, estimator, 4.0, generations=G),
-                               2.0 * alpha**T, rtol=1e-12)
-    np.testing.assert_allclose(th.log_variance_mean(n, estimator, 1.0, generations=G),
-                               T * th.log_variance_drift(n, estimator), rtol=1e-12)
-    np.testing.assert_allclose(th.log_variance_variance(n, generations=G),
-                               T * th.log_variance_step_variance(n), rtol=1e-12)
+    np.testing.assert_allclose(
+        th.gaussian_sigma_mean(n, estimator, 4.0, generations=G), 2.0 * alpha**T, rtol=1e-12
+    )
+    np.testing.assert_allclose(
+        th.log_variance_mean(n, estimator, 1.0, generations=G),
+        T * th.log_variance_drift(n, estimator),
+        rtol=1e-12,
+    )
+    np.testing.assert_allclose(
+        th.log_variance_variance(n, generations=G), T * th.log_variance_step_variance(n), rtol=1e-12
+    )
 
 
 def test_paradox_unbiased_mean_kept_typical_path_collapses():
-    """Unbiased: E sigma^2_T stays sigma^2_0 while E log sigma^2_T -> -inf; MLE drifts ~2x faster."""
+    """Unbiased: E sigma^2_T stays sigma^2_0, E log sigma^2_T -> -inf; the MLE drifts ~2x faster."""
     assert np.all(th.gaussian_variance_mean(10, "unbiased", generations=500) == 1.0)
     assert th.log_variance_mean(10, "unbiased", generations=500)[-1] < -40
     for n in [50, 500, 5000]:
@@ -124,8 +134,11 @@ def test_mean_walk_closed_forms():
     np.testing.assert_allclose(rep, 2.0 * np.arange(G + 1) / n, rtol=1e-12)
     sizes = [3, 5, 2, 7]
     N = np.cumsum(sizes)
-    np.testing.assert_allclose(th.mean_walk_variance(sizes, "accumulate")[1:],
-                               np.cumsum(np.array(sizes) / N**2), rtol=1e-12)
+    np.testing.assert_allclose(
+        th.mean_walk_variance(sizes, "accumulate")[1:],
+        np.cumsum(np.array(sizes) / N**2),
+        rtol=1e-12,
+    )
 
 
 @pytest.mark.parametrize("scheme", ["replace", "accumulate"])
@@ -149,8 +162,9 @@ def test_joint_mean_variance(estimator):
     n, G = 10, 40
     T = np.arange(G + 1)
     closed = 1 - ((n - 1) / n) ** T if estimator == "mle" else T / n
-    np.testing.assert_allclose(th.joint_mean_variance(n, estimator, 1.0, generations=G),
-                               closed, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(
+        th.joint_mean_variance(n, estimator, 1.0, generations=G), closed, rtol=1e-12, atol=1e-15
+    )
     rng = np.random.default_rng(np.random.SeedSequence(4242))
     sizes = [2, 3, 3, 5, 8, 4]
     mu, _ = _gaussian_chain(rng, sizes, 40_000, 0 if estimator == "mle" else 1, sigma2_0=3.0)
@@ -164,7 +178,9 @@ def test_prob_synthetic_beats_real_by_integration(n1, S):
     sd1 = 1 / math.sqrt(n1)
     value, _ = integrate.quad(
         lambda e: 2 * stats.norm.pdf(e, scale=sd1) * (stats.norm.cdf(2 * e / math.sqrt(S)) - 0.5),
-        0, np.inf)
+        0,
+        np.inf,
+    )
     assert th.prob_synthetic_beats_real(n1, S) == pytest.approx(value, rel=1e-7)
     assert th.prob_synthetic_beats_real(n1, S) < 0.5
 
@@ -209,8 +225,7 @@ def test_wf_fixation_and_heterozygosity_by_matrix_powers():
         Pt = Pt @ P
     P_inf = np.linalg.matrix_power(P, 4096)
     np.testing.assert_allclose(P_inf[:, n], th.wf_fixation_probability(states), atol=1e-10)
-    assert th.wf_heterozygosity(0.5, 10, [0, 1, 2]).tolist() == pytest.approx(
-        [0.25, 0.225, 0.2025])
+    assert th.wf_heterozygosity(0.5, 10, [0, 1, 2]).tolist() == pytest.approx([0.25, 0.225, 0.2025])
 
 
 def test_wf_absorption_time_exact_against_series_and_monte_carlo():
@@ -254,8 +269,11 @@ def _multitype_absorption_time(n, start):
     logfact = special.gammaln(np.arange(n + 1) + 1.0)  # log k!
     p = transient / n
     # log multinomial pmf of every transient target from every transient source
-    logpmf = (logfact[n] - logfact[transient].sum(axis=1)[None, :]
-              + special.xlogy(transient[None, :, :], p[:, None, :]).sum(axis=2))
+    logpmf = (
+        logfact[n]
+        - logfact[transient].sum(axis=1)[None, :]
+        + special.xlogy(transient[None, :, :], p[:, None, :]).sum(axis=2)
+    )
     Q = np.exp(logpmf)
     tau = linalg.solve(np.eye(len(transient)) - Q, np.ones(len(transient)))
     return tau[np.flatnonzero((transient == start).all(axis=1))[0]]
@@ -268,13 +286,15 @@ def test_kimura_multi_against_exact_three_types(start):
     approx = th.wf_absorption_time_kimura_multi(np.array(start) / n, n)
     assert 0 < approx - exact < 3
     assert th.wf_absorption_time_kimura_multi([0.3, 0.7], 40) == pytest.approx(
-        th.wf_absorption_time_kimura(0.3, 40))
+        th.wf_absorption_time_kimura(0.3, 40)
+    )
 
 
 @pytest.mark.parametrize("n", [2, 3, 4, 5, 6])
 def test_coalescence_time_equals_forward_time_to_single_atom(n):
     assert th.coalescence_time(n) == pytest.approx(
-        _multitype_absorption_time(n, np.ones(n, dtype=int)), rel=1e-10)
+        _multitype_absorption_time(n, np.ones(n, dtype=int)), rel=1e-10
+    )
 
 
 def test_coalescence_time_pairs_and_kingman():
@@ -332,14 +352,15 @@ def test_fresh_stationary_moments_against_exact_chain(eps):
 
 def test_fresh_limits_and_vector_p0():
     p0 = np.array([0.1, 0.2, 0.7])
-    mean, var = th.fresh_stationary_moments(p0, 50, 1.0)
+    _mean, var = th.fresh_stationary_moments(p0, 50, 1.0)
     np.testing.assert_allclose(var, p0 * (1 - p0) / 50)  # i.i.d. from the truth
     _, var0 = th.fresh_stationary_moments(p0, 50, 0.0)
     np.testing.assert_allclose(var0, p0 * (1 - p0))  # total collapse: random Dirac
     v = th.fresh_variance(p0, 50, 0.0, generations=30)
     assert v.shape == (3, 31)
-    np.testing.assert_allclose(v, p0[:, None] * (1 - p0[:, None])
-                               - th.wf_heterozygosity(p0[:, None], 50, np.arange(31)))
+    np.testing.assert_allclose(
+        v, p0[:, None] * (1 - p0[:, None]) - th.wf_heterozygosity(p0[:, None], 50, np.arange(31))
+    )
 
 
 def test_fresh_variance_monte_carlo_growing_schedule():
@@ -384,8 +405,9 @@ def test_poisson_survival_monte_carlo():
     for _ in range(K):
         S = rng.poisson(S)  # n * Lambda_k given n * Lambda_{k-1}
         alive.append(S > 0)
-    assert_probability_matches(np.stack(alive, axis=1),
-                               th.poisson_survival(np.arange(1, K + 1), n, lam0))
+    assert_probability_matches(
+        np.stack(alive, axis=1), th.poisson_survival(np.arange(1, K + 1), n, lam0)
+    )
 
 
 def test_bertrand_factor_below_suresh_rate():
@@ -431,7 +453,8 @@ def test_word_forgetting_approximations_against_exact_unigram_chain():
     # g_t = 2 / (t + O(log t)): the median approaches 2c / ln 2 with a relative gap O(log c / c)
     np.testing.assert_allclose(th.word_forgetting_median(c) / c, 2 / np.log(2), rtol=0.02)
     assert th.word_forgetting_mean_given_loss(10, 10**6) == pytest.approx(
-        20 * np.log(10**5), rel=1e-4)
+        20 * np.log(10**5), rel=1e-4
+    )
 
 
 # ------------------------------------------------------------------------- bad input
@@ -486,8 +509,9 @@ BAD = [
 ]
 
 
-@pytest.mark.parametrize("func, args, exc, word", BAD,
-                         ids=[f"{b[0].__name__}-{i}" for i, b in enumerate(BAD)])
+@pytest.mark.parametrize(
+    "func, args, exc, word", BAD, ids=[f"{b[0].__name__}-{i}" for i, b in enumerate(BAD)]
+)
 def test_bad_input_names_the_argument(func, args, exc, word):
     with pytest.raises(exc, match=word):
         func(*args)
@@ -504,14 +528,17 @@ SIZE_LISTS = st.lists(st.integers(2, 10**6), min_size=1, max_size=40)
 
 
 @settings(max_examples=60, deadline=None)
-@given(SIZE_LISTS, st.sampled_from(["mle", "unbiased"]),
-       st.floats(1e-6, 1e6, allow_nan=False))
+@given(SIZE_LISTS, st.sampled_from(["mle", "unbiased"]), st.floats(1e-6, 1e6, allow_nan=False))
 def test_schedule_functions_are_finite_and_in_range(sizes, estimator, sigma2_0):
     G = len(sizes)
     m = th.gaussian_variance_mean(sizes, estimator, sigma2_0)
     assert m.shape == (G + 1,) and np.all((m > 0) & (m <= sigma2_0 * (1 + 1e-12)))
-    for f in (th.gaussian_variance_variance, th.gaussian_sigma_mean, th.log_variance_mean,
-              th.joint_mean_variance):
+    for f in (
+        th.gaussian_variance_variance,
+        th.gaussian_sigma_mean,
+        th.log_variance_mean,
+        th.joint_mean_variance,
+    ):
         out = f(sizes, estimator, sigma2_0)
         assert out.shape == (G + 1,) and np.all(np.isfinite(out))
     assert np.all(th.log_variance_variance(sizes) >= 0)

@@ -7,14 +7,14 @@ from the simulated sample (helpers from ``test_theory``); exact chain computatio
 
 import numpy as np
 import pytest
-
-import collapse_lib as cl
-from collapse_lib import schedules, theory
 from stats_checks import (
     assert_mean_matches,
     assert_probability_matches,
     assert_variance_matches,
 )
+
+import collapse_lib as cl
+from collapse_lib import schedules, theory
 
 R = 20_000  # replicates of the fast checks
 
@@ -26,8 +26,9 @@ SCHEDULES = {
 
 def _run(family, sizes, generations, seed, **kw):
     kw.setdefault("replicates", R)
-    return cl.simulate(family, generations=generations, sizes=sizes,
-                       seed=np.random.SeedSequence(seed), **kw)
+    return cl.simulate(
+        family, generations=generations, sizes=sizes, seed=np.random.SeedSequence(seed), **kw
+    )
 
 
 # ------------------------------------------------------------------- Gaussian variance
@@ -37,14 +38,18 @@ def test_variance_and_log_variance(estimator, schedule):
     sizes, G = SCHEDULES[schedule]
     run = _run(cl.Gaussian(sigma2=2.0, estimator=estimator), sizes, G, 11, record=4)
     g = run.generations
-    assert_mean_matches(run["sigma2"], theory.gaussian_variance_mean(
-        sizes, estimator, 2.0, generations=G)[g])
-    assert_mean_matches(run["log_sigma2"], theory.log_variance_mean(
-        sizes, estimator, 2.0, generations=G)[g])
-    assert_variance_matches(run["log_sigma2"][:, 1:],
-                            theory.log_variance_variance(sizes, generations=G)[g[1:]])
-    assert_mean_matches(np.sqrt(run["sigma2"]), theory.gaussian_sigma_mean(
-        sizes, estimator, 2.0, generations=G)[g])
+    assert_mean_matches(
+        run["sigma2"], theory.gaussian_variance_mean(sizes, estimator, 2.0, generations=G)[g]
+    )
+    assert_mean_matches(
+        run["log_sigma2"], theory.log_variance_mean(sizes, estimator, 2.0, generations=G)[g]
+    )
+    assert_variance_matches(
+        run["log_sigma2"][:, 1:], theory.log_variance_variance(sizes, generations=G)[g[1:]]
+    )
+    assert_mean_matches(
+        np.sqrt(run["sigma2"]), theory.gaussian_sigma_mean(sizes, estimator, 2.0, generations=G)[g]
+    )
 
 
 @pytest.mark.slow
@@ -55,10 +60,12 @@ def test_variance_long_constant_run_collapses_on_log_scale(estimator):
     run = _run(cl.Gaussian(estimator=estimator), 10, G, 12, record=1000, replicates=5000)
     g = run.generations
     assert np.all(np.isfinite(run["log_sigma2"]))
-    assert_mean_matches(run["log_sigma2"],
-                        theory.log_variance_mean(10, estimator, generations=G)[g])
-    assert_variance_matches(run["log_sigma2"][:, 1:],
-                            theory.log_variance_variance(10, generations=G)[g[1:]])
+    assert_mean_matches(
+        run["log_sigma2"], theory.log_variance_mean(10, estimator, generations=G)[g]
+    )
+    assert_variance_matches(
+        run["log_sigma2"][:, 1:], theory.log_variance_variance(10, generations=G)[g[1:]]
+    )
 
 
 @pytest.mark.slow
@@ -67,10 +74,12 @@ def test_variance_by_drawing_samples(estimator):
     sizes = schedules.linear(4, 3)
     run = _run(cl.Gaussian(estimator=estimator), sizes, 12, 13, method="samples")
     assert run.method == "samples"
-    assert_mean_matches(run["sigma2"],
-                        theory.gaussian_variance_mean(sizes, estimator, generations=12))
-    assert_mean_matches(run["log_sigma2"],
-                        theory.log_variance_mean(sizes, estimator, generations=12))
+    assert_mean_matches(
+        run["sigma2"], theory.gaussian_variance_mean(sizes, estimator, generations=12)
+    )
+    assert_mean_matches(
+        run["log_sigma2"], theory.log_variance_mean(sizes, estimator, generations=12)
+    )
 
 
 # --------------------------------------------------------------------------- mean walk
@@ -78,11 +87,11 @@ def test_variance_by_drawing_samples(estimator):
 @pytest.mark.parametrize("sizes", [10, schedules.linear(5)], ids=["constant", "linear"])
 def test_mean_walk_known_variance(scheme, sizes):
     G = 60
-    run = _run(cl.Gaussian(sigma2=3.0, known_variance=True), sizes, G, 21, scheme=scheme,
-               record=5)
+    run = _run(cl.Gaussian(sigma2=3.0, known_variance=True), sizes, G, 21, scheme=scheme, record=5)
     g = run.generations
-    assert_variance_matches(run["mu"][:, 1:],
-                            theory.mean_walk_variance(sizes, scheme, 3.0, generations=G)[g[1:]])
+    assert_variance_matches(
+        run["mu"][:, 1:], theory.mean_walk_variance(sizes, scheme, 3.0, generations=G)[g[1:]]
+    )
 
 
 def test_accumulate_mean_walk_approaches_pi_squared_over_six():
@@ -99,8 +108,9 @@ def test_mean_walk_with_refitted_variance(estimator):
     n, G = 8, 40
     run = _run(cl.Gaussian(sigma2=2.0, estimator=estimator), n, G, 24, record=4)
     g = run.generations
-    assert_variance_matches(run["mu"][:, 1:],
-                            theory.joint_mean_variance(n, estimator, 2.0, generations=G)[g[1:]])
+    assert_variance_matches(
+        run["mu"][:, 1:], theory.joint_mean_variance(n, estimator, 2.0, generations=G)[g[1:]]
+    )
 
 
 def test_probability_synthetic_beats_real():
@@ -109,8 +119,9 @@ def test_probability_synthetic_beats_real():
     run = _run(cl.Gaussian(mu=1.0, known_variance=True), sizes, G, 31)
     err = np.abs(run["mu"] - 1.0)
     hits = err[:, 2:] < err[:, 1, None]
-    assert_probability_matches(hits, theory.prob_synthetic_beats_real_by_generation(
-        sizes, generations=G)[2:])
+    assert_probability_matches(
+        hits, theory.prob_synthetic_beats_real_by_generation(sizes, generations=G)[2:]
+    )
 
 
 # ----------------------------------------------------------------------- Wright-Fisher
@@ -125,8 +136,9 @@ def test_bernoulli_heterozygosity_decay():
 @pytest.mark.parametrize("count", [3, 10])
 def test_fixation_probability_and_absorption_time(count):
     n, G = 20, 1500
-    run = _run(cl.Categorical([count / n, 1 - count / n]), n, G, 42, record="last",
-               replicates=10_000)
+    run = _run(
+        cl.Categorical([count / n, 1 - count / n]), n, G, 42, record="last", replicates=10_000
+    )
     T = run.fixation_times()
     # P(no absorption in 1500 rounds) < (1 - 1/n)^1500 * n ~ 1e-32: all runs are absorbed
     assert np.all(T > 0)
@@ -153,8 +165,7 @@ def test_word_loss_time_distribution():
 
 @pytest.mark.parametrize("n", [10, 40])
 def test_time_to_a_single_atom(n):
-    run = _run(cl.Categorical(np.full(n, 1.0 / n)), n, 40 * n, 44, record="last",
-               replicates=4000)
+    run = _run(cl.Categorical(np.full(n, 1.0 / n)), n, 40 * n, 44, record="last", replicates=4000)
     T = run.fixation_times()
     assert np.all(T > 0)
     assert_mean_matches(T, theory.coalescence_time(n))
@@ -175,8 +186,9 @@ def test_fresh_fraction_mean_and_variance(eps):
     run = _run(cl.Bernoulli(p0), n, G, 61 + int(10 * eps), fresh=eps, record=3)
     g = run.generations
     assert_mean_matches(run["p"], np.full(g.size, p0))
-    assert_variance_matches(run["p"][:, 1:],
-                            theory.fresh_variance(p0, n, eps, generations=G)[g[1:]])
+    assert_variance_matches(
+        run["p"][:, 1:], theory.fresh_variance(p0, n, eps, generations=G)[g[1:]]
+    )
     _, var = theory.fresh_stationary_moments(p0, n, eps)
     # V_60 / V - 1 < ((1 - eps)^2 (1 - 1/n))^60 < 1e-6: generation 60 is stationary
     assert_variance_matches(run["p"][:, -1], var)
@@ -207,8 +219,9 @@ def test_mean_walk_by_drawing_samples(scheme):
     sizes, G = schedules.linear(3, 2), 25
     run = _run(cl.Gaussian(known_variance=True), sizes, G, 71, scheme=scheme, method="samples")
     assert run.method == "samples"
-    assert_variance_matches(run["mu"][:, 1:],
-                            theory.mean_walk_variance(sizes, scheme, generations=G)[1:])
+    assert_variance_matches(
+        run["mu"][:, 1:], theory.mean_walk_variance(sizes, scheme, generations=G)[1:]
+    )
 
 
 @pytest.mark.slow
@@ -216,8 +229,9 @@ def test_fresh_fraction_by_drawing_samples():
     n, p0, eps, G = 20, 0.4, 0.3, 30
     run = _run(cl.Bernoulli(p0), n, G, 72, fresh=eps, method="samples", record=5)
     g = run.generations
-    assert_variance_matches(run["p"][:, 1:],
-                            theory.fresh_variance(p0, n, eps, generations=G)[g[1:]])
+    assert_variance_matches(
+        run["p"][:, 1:], theory.fresh_variance(p0, n, eps, generations=G)[g[1:]]
+    )
 
 
 @pytest.mark.slow

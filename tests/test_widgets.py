@@ -6,6 +6,7 @@ import math
 import os
 import time
 
+import ipywidgets
 import numpy as np
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
@@ -14,7 +15,6 @@ from IPython.utils.capture import capture_output
 from matplotlib.figure import Figure
 from PIL import Image
 
-import ipywidgets
 from collapse_lib import sphinxext, widgets
 from collapse_lib.widgets import DPI, MODE_ENV, explore
 
@@ -65,6 +65,7 @@ def png_size(png):
 
 # --------------------------------------------------------------------------- live mode
 
+
 def test_live_redraws_on_every_change():
     plot = Recorder()
     w = explore(plot, {"n": [10, 20, 50], "scheme": ["replace", "accumulate"]}, mode="live")
@@ -89,8 +90,7 @@ def test_live_redraws_on_every_change():
 def test_live_update_time():
     """Time per update at the settings of a typical chapter explorer (reported, not asserted)."""
     n_values = [5, 10, 20, 50, 100, 200]
-    w = explore(exact_variance_plot, {"n": n_values, "estimator": ["mle", "unbiased"]},
-                mode="live")
+    w = explore(exact_variance_plot, {"n": n_values, "estimator": ["mle", "unbiased"]}, mode="live")
     seen, times = {w.figure.value}, []
     for estimator in ("mle", "unbiased"):
         w.controls["estimator"].value = estimator
@@ -112,15 +112,21 @@ def test_live_update_time():
         fig.clear()
         exact_variance_plot(fig, n, "mle")
     plot_only = (time.perf_counter() - start) / len(n_values)
-    print(f"\nlive update: mean {1e3 * np.mean(times):.1f} ms, max {1e3 * max(times):.1f} ms "
-          f"over {len(times)} updates; of which plot() alone {1e3 * plot_only:.1f} ms")
+    print(
+        f"\nlive update: mean {1e3 * np.mean(times):.1f} ms, max {1e3 * max(times):.1f} ms "
+        f"over {len(times)} updates; of which plot() alone {1e3 * plot_only:.1f} ms"
+    )
 
 
 def test_defaults():
     w = explore(Recorder(), {"n": [1, 2, 3, 4], "kind": ["a", "b"]}, mode="live")
     assert (w.controls["n"].value, w.controls["kind"].value) == (3, "a")
-    w = explore(Recorder(), {"n": [1, 2, 3, 4], "kind": ["a", "b"]},
-                defaults={"n": 1, "kind": "b"}, mode="live")
+    w = explore(
+        Recorder(),
+        {"n": [1, 2, 3, 4], "kind": ["a", "b"]},
+        defaults={"n": 1, "kind": "b"},
+        mode="live",
+    )
     assert (w.controls["n"].value, w.controls["kind"].value) == (1, "b")
     grid = np.linspace(0.0, 1.0, 11)
     w = explore(Recorder(), {"eps": grid}, defaults={"eps": 0.3}, mode="live")
@@ -155,6 +161,7 @@ def test_sphinx_extension_sets_static_mode(monkeypatch):
 
 # --------------------------------------------------------------------------- static mode
 
+
 def leaves(widget):
     """The frame images below a stack, in grid order."""
     if isinstance(widget, ipywidgets.Image):
@@ -181,11 +188,13 @@ def test_static_frames_and_links():
     # One stack for control n, one per value of n for control scheme, each linked.
     all_stacks = stacks(w.figure)
     assert len(all_stacks) == 1 + 4 and len(w.links) == 1 + 4
-    linked = {(id(link.source[0]), link.source[1], id(link.target[0]), link.target[1])
-              for link in w.links}
+    linked = {
+        (id(link.source[0]), link.source[1], id(link.target[0]), link.target[1]) for link in w.links
+    }
     expected = {(id(w.controls["n"]), "index", id(w.figure), "selected_index")}
-    expected |= {(id(w.controls["scheme"]), "index", id(s), "selected_index")
-                 for s in w.figure.children}
+    expected |= {
+        (id(w.controls["scheme"]), "index", id(s), "selected_index") for s in w.figure.children
+    }
     assert linked == expected
 
     # The visible frame is the starting one, and it follows the controls as jslink would.
@@ -227,20 +236,26 @@ def test_static_display_shows_a_picture_first():
     with capture_output() as captured:
         display(live)
     assert [list(o.data) for o in captured.outputs] == [
-        ["text/plain", "application/vnd.jupyter.widget-view+json"]]
+        ["text/plain", "application/vnd.jupyter.widget-view+json"]
+    ]
 
 
 def test_static_bytes_per_frame():
     """Size of typical frames (reported): the page budget fits about a hundred."""
-    w = explore(exact_variance_plot, {"n": [5, 10, 20, 50, 100, 200],
-                                      "estimator": ["mle", "unbiased"]}, mode="static")
+    w = explore(
+        exact_variance_plot,
+        {"n": [5, 10, 20, 50, 100, 200], "estimator": ["mle", "unbiased"]},
+        mode="static",
+    )
     sizes = [widgets._embedded_size(png) for png in w.frames.values()]
     used = widgets._page_budget.used
     assert used == sum(sizes) + widgets._embedded_size(w._first_frame())
-    print(f"\nstatic frame: mean {np.mean(sizes) / 1e3:.1f} kB, max {max(sizes) / 1e3:.1f} kB "
-          f"(base64); {len(sizes)} frames embed {used / 1e6:.2f} MB; the "
-          f"{widgets.PAGE_BUDGET_BYTES / 1e6:.1f} MB budget fits about "
-          f"{widgets.PAGE_BUDGET_BYTES // max(sizes)} such frames per page")
+    print(
+        f"\nstatic frame: mean {np.mean(sizes) / 1e3:.1f} kB, max {max(sizes) / 1e3:.1f} kB "
+        f"(base64); {len(sizes)} frames embed {used / 1e6:.2f} MB; the "
+        f"{widgets.PAGE_BUDGET_BYTES / 1e6:.1f} MB budget fits about "
+        f"{widgets.PAGE_BUDGET_BYTES // max(sizes)} such frames per page"
+    )
 
 
 def test_static_refuses_grids_over_the_page_budget():
@@ -274,32 +289,46 @@ def test_plot_errors_propagate():
 
 # --------------------------------------------------------------------------- bad input
 
-@pytest.mark.parametrize("controls, kwargs, error, match", [
-    ([("n", [1, 2])], {}, TypeError, "controls must be a dict"),
-    ({}, {}, ValueError, "controls must name at least one control"),
-    ({"n": 5}, {}, TypeError, r"controls\['n'\] must be a sequence"),
-    ({"n": "abc"}, {}, TypeError, r"controls\['n'\] must be a sequence"),
-    ({"n": {1, 2}}, {}, TypeError, r"controls\['n'\] must be a sequence"),
-    ({"n": []}, {}, ValueError, r"controls\['n'\] is empty"),
-    ({"n": np.zeros((2, 2))}, {}, ValueError, r"controls\['n'\] must be one-dimensional"),
-    ({"n": [1, "a"]}, {}, TypeError, r"controls\['n'\] must hold only real numbers"),
-    ({"n": [True, False]}, {}, TypeError, r"controls\['n'\] must hold only real numbers"),
-    ({"n": [1, None]}, {}, TypeError, r"controls\['n'\] must hold only real numbers"),
-    ({"n": [1.0, math.nan]}, {}, ValueError, r"controls\['n'\] .* non-finite"),
-    ({"n": [3, 2, 1]}, {}, ValueError, r"controls\['n'\] .* strictly increasing"),
-    ({"n": [1, 1]}, {}, ValueError, r"controls\['n'\] .* strictly increasing"),
-    ({"s": ["a", "a"]}, {}, ValueError, r"controls\['s'\] .* repeats a value"),
-    ({"sample size": [1]}, {}, ValueError, "control names must be Python identifiers"),
-    ({"n": [1, 2]}, {"defaults": {"m": 1}}, ValueError, r"defaults names unknown controls \['m'\]"),
-    ({"n": [1, 2]}, {"defaults": {"n": 3}}, ValueError, r"defaults\['n'\] = 3 is not one of"),
-    ({"s": ["a"]}, {"defaults": {"s": "b"}}, ValueError, r"defaults\['s'\] = 'b' is not one of"),
-    ({"n": [1, 2]}, {"defaults": [1]}, TypeError, "defaults must be a dict"),
-    ({"n": [1, 2]}, {"mode": "html"}, ValueError, "mode must be one of"),
-    ({"n": [1, 2]}, {"figsize": 7}, TypeError, "figsize must be a pair"),
-    ({"n": [1, 2]}, {"figsize": (7, 0)}, ValueError, "figsize must be two positive"),
-    ({"n": [1, 2]}, {"title": "Variance $\\sigma^2$"}, ValueError, "title .* contains TeX"),
-    ({"n": [1, 2]}, {"description": 3}, TypeError, "description must be a str"),
-])
+
+@pytest.mark.parametrize(
+    "controls, kwargs, error, match",
+    [
+        ([("n", [1, 2])], {}, TypeError, "controls must be a dict"),
+        ({}, {}, ValueError, "controls must name at least one control"),
+        ({"n": 5}, {}, TypeError, r"controls\['n'\] must be a sequence"),
+        ({"n": "abc"}, {}, TypeError, r"controls\['n'\] must be a sequence"),
+        ({"n": {1, 2}}, {}, TypeError, r"controls\['n'\] must be a sequence"),
+        ({"n": []}, {}, ValueError, r"controls\['n'\] is empty"),
+        ({"n": np.zeros((2, 2))}, {}, ValueError, r"controls\['n'\] must be one-dimensional"),
+        ({"n": [1, "a"]}, {}, TypeError, r"controls\['n'\] must hold only real numbers"),
+        ({"n": [True, False]}, {}, TypeError, r"controls\['n'\] must hold only real numbers"),
+        ({"n": [1, None]}, {}, TypeError, r"controls\['n'\] must hold only real numbers"),
+        ({"n": [1.0, math.nan]}, {}, ValueError, r"controls\['n'\] .* non-finite"),
+        ({"n": [3, 2, 1]}, {}, ValueError, r"controls\['n'\] .* strictly increasing"),
+        ({"n": [1, 1]}, {}, ValueError, r"controls\['n'\] .* strictly increasing"),
+        ({"s": ["a", "a"]}, {}, ValueError, r"controls\['s'\] .* repeats a value"),
+        ({"sample size": [1]}, {}, ValueError, "control names must be Python identifiers"),
+        (
+            {"n": [1, 2]},
+            {"defaults": {"m": 1}},
+            ValueError,
+            r"defaults names unknown controls \['m'\]",
+        ),
+        ({"n": [1, 2]}, {"defaults": {"n": 3}}, ValueError, r"defaults\['n'\] = 3 is not one of"),
+        (
+            {"s": ["a"]},
+            {"defaults": {"s": "b"}},
+            ValueError,
+            r"defaults\['s'\] = 'b' is not one of",
+        ),
+        ({"n": [1, 2]}, {"defaults": [1]}, TypeError, "defaults must be a dict"),
+        ({"n": [1, 2]}, {"mode": "html"}, ValueError, "mode must be one of"),
+        ({"n": [1, 2]}, {"figsize": 7}, TypeError, "figsize must be a pair"),
+        ({"n": [1, 2]}, {"figsize": (7, 0)}, ValueError, "figsize must be two positive"),
+        ({"n": [1, 2]}, {"title": "Variance $\\sigma^2$"}, ValueError, "title .* contains TeX"),
+        ({"n": [1, 2]}, {"description": 3}, TypeError, "description must be a str"),
+    ],
+)
 def test_bad_input(controls, kwargs, error, match):
     with pytest.raises(error, match=match):
         explore(Recorder(), controls, **kwargs)
@@ -313,11 +342,11 @@ def test_plot_must_be_callable():
 def test_title_and_description_are_plain_text():
     w = explore(Recorder(), {"n": [1]}, title="Variance <b>", description="a & b", mode="live")
     texts = [c.value for c in w.children if isinstance(c, ipywidgets.HTML)]
-    assert texts == ["<p><strong>Variance &lt;b&gt;</strong></p>",
-                     "<p><span>a &amp; b</span></p>"]
+    assert texts == ["<p><strong>Variance &lt;b&gt;</strong></p>", "<p><span>a &amp; b</span></p>"]
 
 
 # --------------------------------------------------------------------------- in a kernel
+
 
 def test_live_in_a_kernel():
     """A frontend moving the slider makes the kernel send a new PNG (real kernel, comm messages)."""
@@ -331,25 +360,37 @@ def test_live_in_a_kernel():
             "def plot(fig, n):\n"
             "    fig.add_subplot().plot([0, 1], [0, n])\n"
             "w = explore(plot, {'n': [1, 2, 3]})\n"
-            "w", timeout=60, output_hook=lambda msg: opened.append(msg))
+            "w",
+            timeout=60,
+            output_hook=lambda msg: opened.append(msg),
+        )
         assert reply["content"]["status"] == "ok"
         opens = [m for m in opened if m["msg_type"] == "comm_open"]
         models = {m["content"]["data"]["state"]["_model_name"]: m for m in opens}
         assert [m["content"]["data"]["state"]["_model_name"] for m in opens].count(
-            "ImageModel") == 1  # live: one figure, redrawn
+            "ImageModel"
+        ) == 1  # live: one figure, redrawn
         slider = models["SelectionSliderModel"]["content"]["comm_id"]
         image = models["ImageModel"]
         first = bytes(image["buffers"][0])
 
         start = time.perf_counter()
-        kc.shell_channel.send(kc.session.msg("comm_msg", {
-            "comm_id": slider, "data": {"method": "update", "state": {"index": 0},
-                                        "buffer_paths": []}}))
+        kc.shell_channel.send(
+            kc.session.msg(
+                "comm_msg",
+                {
+                    "comm_id": slider,
+                    "data": {"method": "update", "state": {"index": 0}, "buffer_paths": []},
+                },
+            )
+        )
         while True:
             msg = kc.get_iopub_msg(timeout=30)
-            if (msg["msg_type"] == "comm_msg"
-                    and msg["content"]["comm_id"] == image["content"]["comm_id"]
-                    and msg["content"]["data"]["buffer_paths"] == [["value"]]):
+            if (
+                msg["msg_type"] == "comm_msg"
+                and msg["content"]["comm_id"] == image["content"]["comm_id"]
+                and msg["content"]["data"]["buffer_paths"] == [["value"]]
+            ):
                 break
         elapsed = time.perf_counter() - start
         assert png_size(first) == png_size(bytes(msg["buffers"][0])) == (7 * DPI, 4 * DPI)
@@ -376,9 +417,9 @@ def test_live_redraws_reuse_the_layout_but_never_clip_tick_labels():
     ex = explore(plot, {"decades": [1, 2, 150]}, defaults={"decades": 1}, mode="live")
     fig = figures[-1]
     first = fig.axes[0].get_position().bounds
-    ex.controls["decades"].value = 2      # labels 10^0 .. 10^-2: same lengths
+    ex.controls["decades"].value = 2  # labels 10^0 .. 10^-2: same lengths
     assert fig.axes[0].get_position().bounds == first
-    ex.controls["decades"].value = 150    # 10^-150: longer labels, the layout runs again
+    ex.controls["decades"].value = 150  # 10^-150: longer labels, the layout runs again
     renderer = fig.canvas.get_renderer()
     box = fig.axes[0].get_tightbbox(renderer)
     assert box.x0 >= -1 and box.y0 >= -1

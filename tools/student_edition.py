@@ -83,9 +83,9 @@ class _Stripper:
 
     def __init__(self, where: str):
         self.where = where
-        self._block_fence: str | None = None   # inside a {solution} block closed by it
-        self._gated = False                    # between solution-start and solution-end
-        self._after_removal = False            # drop blank lines a removed block leaves
+        self._block_fence: str | None = None  # inside a {solution} block closed by it
+        self._gated = False  # between solution-start and solution-end
+        self._after_removal = False  # drop blank lines a removed block leaves
 
     @property
     def in_gated_region(self) -> bool:
@@ -94,12 +94,12 @@ class _Stripper:
     @staticmethod
     def _closes(line: str, fence: str) -> bool:
         stripped = line.strip()
-        return (len(stripped) >= len(fence) and set(stripped) == {fence[0]})
+        return len(stripped) >= len(fence) and set(stripped) == {fence[0]}
 
     def feed(self, lines: list[str]) -> list[str]:
         kept = []
         for line in lines:
-            if self._block_fence is not None:       # inside a directive being dropped
+            if self._block_fence is not None:  # inside a directive being dropped
                 if self._closes(line, self._block_fence):
                     self._block_fence = None
                     self._after_removal = not self._gated
@@ -111,8 +111,9 @@ class _Stripper:
                     self._gated = False
                     self._block_fence = opening["fence"]
                 elif name == "solution-start":
-                    raise ValueError(f"{self.where}: nested solution-start in a gated "
-                                     f"solution: {line.strip()!r}")
+                    raise ValueError(
+                        f"{self.where}: nested solution-start in a gated solution: {line.strip()!r}"
+                    )
                 continue
             if name in ("solution", "solution-start"):
                 self._block_fence = opening["fence"]
@@ -166,8 +167,9 @@ def strip_myst(text: str, where: str = "text") -> str:
     return "\n".join(kept)
 
 
-def strip_notebook(nb: nbformat.NotebookNode, where: str = "notebook",
-                   clear_outputs: bool = False) -> nbformat.NotebookNode:
+def strip_notebook(
+    nb: nbformat.NotebookNode, where: str = "notebook", clear_outputs: bool = False
+) -> nbformat.NotebookNode:
     """A copy of a notebook with every exercise solution removed.
 
     Markdown cells lose their solution blocks (cells left empty are dropped); code cells
@@ -220,18 +222,19 @@ def strip_notebook(nb: nbformat.NotebookNode, where: str = "notebook",
 
 # --------------------------------------------------------------------------- the build
 
+
 def _remove_solution_nodes(app, doctree, docname):
     """Delete every solution (gated ones already merged) from a resolved doctree."""
-    from sphinx_exercise.nodes import (solution_end_node, solution_node,
-                                       solution_start_node)
+    from sphinx_exercise.nodes import solution_end_node, solution_node, solution_start_node
 
     for node in list(doctree.findall(solution_node)):
         node.parent.remove(node)
-    leftover = list(doctree.findall(solution_start_node)) + list(
-        doctree.findall(solution_end_node))
+    leftover = list(doctree.findall(solution_start_node)) + list(doctree.findall(solution_end_node))
     if leftover:
-        raise ValueError(f"{docname}: {len(leftover)} gated solution markers were not "
-                         "merged; check the solution-start/solution-end pairs")
+        raise ValueError(
+            f"{docname}: {len(leftover)} gated solution markers were not "
+            "merged; check the solution-start/solution-end pairs"
+        )
 
 
 def _strip_downloads(app, exception):
@@ -245,8 +248,7 @@ def _strip_downloads(app, exception):
         return
     sources = Path(app.outdir) / "_sources"
     for path in sorted(sources.rglob("*.md")):
-        path.write_text(strip_myst(path.read_text(encoding="utf-8"), str(path)),
-                        encoding="utf-8")
+        path.write_text(strip_myst(path.read_text(encoding="utf-8"), str(path)), encoding="utf-8")
     for path in sorted(sources.rglob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
         nbformat.write(strip_notebook(nb, str(path), clear_outputs=True), path)
@@ -267,6 +269,7 @@ def setup(app):
 
 
 # --------------------------------------------------------------------------- commands
+
 
 def student_config(book: Path, cache: Path) -> dict:
     """The book configuration of the student edition.
@@ -294,8 +297,9 @@ def notebook_chapters(book: Path) -> list[Path]:
     too, but have no code cell and are not handed out.
     """
     toc = yaml.safe_load((book / "_toc.yml").read_text(encoding="utf-8"))
-    names = [toc["root"]] + [entry["file"] for part in toc.get("parts", [])
-                             for entry in part.get("chapters", [])]
+    names = [toc["root"]] + [
+        entry["file"] for part in toc.get("parts", []) for entry in part.get("chapters", [])
+    ]
     chapters = []
     for name in names:
         path = book / f"{name}.md"
@@ -321,11 +325,12 @@ def write_student_notebooks(book: Path, out: Path) -> list[str]:
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     members = []
-    requirements = (NOTEBOOK_REQUIREMENTS.read_text(encoding="utf-8")
-                    + f"collapse_lib @ git+{url}\n")
+    requirements = NOTEBOOK_REQUIREMENTS.read_text(encoding="utf-8") + f"collapse_lib @ git+{url}\n"
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, text in (("README.txt", _README.format(url=url)),
-                           ("requirements.txt", requirements)):
+        for name, text in (
+            ("README.txt", _README.format(url=url)),
+            ("requirements.txt", requirements),
+        ):
             archive.writestr(f"notebooks/{name}", text)
             members.append(f"notebooks/{name}")
         for chapter in notebook_chapters(book):
@@ -341,15 +346,17 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     config = commands.add_parser("config", help="write the student edition's _config.yml")
     config.add_argument("out", type=Path)
-    config.add_argument("--cache", type=Path, required=True,
-                        help="jupyter-cache folder of the instructor build")
+    config.add_argument(
+        "--cache", type=Path, required=True, help="jupyter-cache folder of the instructor build"
+    )
     notebooks = commands.add_parser("notebooks", help="write the student notebooks (zip)")
     notebooks.add_argument("out", type=Path)
     args = parser.parse_args(argv)
     if args.command == "config":
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(yaml.safe_dump(student_config(ROOT, args.cache), sort_keys=False),
-                            encoding="utf-8")
+        args.out.write_text(
+            yaml.safe_dump(student_config(ROOT, args.cache), sort_keys=False), encoding="utf-8"
+        )
     else:
         members = write_student_notebooks(ROOT, args.out)
         notebooks = [m for m in members if m.endswith(".ipynb")]
