@@ -5,7 +5,8 @@
 builds the whole book once, executing every chapter (into a fresh execution cache) with
 ``-W -n --keep-going``, into a temporary directory and returns the path of its ``html``
 folder. ``built_student_book`` does the same for the student edition, reusing that
-cache.
+cache, and ``built_pdf`` / ``built_student_pdf`` build the two PDF editions from it
+(no chapter is executed again).
 """
 
 from __future__ import annotations
@@ -24,9 +25,21 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = ROOT / "chapters"
 BUILD_TIMEOUT = 1800  # seconds for the whole forced build
-# A Sphinx warning or error line ("file:line: WARNING: ..."); kernel log lines such as
-# "[IPKernelApp] WARNING | ..." are not problems of the book.
-_SPHINX_PROBLEM = re.compile(r"\b(WARNING|ERROR|CRITICAL|SEVERE):")
+# A Sphinx warning or error line ("file:line: WARNING: ..."); log lines of the kernels
+# the build starts are not problems of the book: "[IPKernelApp] WARNING | ..." and
+# Python logging's "ERROR:tornado.general:..." (a message ipykernel logs when a kernel's
+# socket closes during its shutdown, now and then on a loaded machine).
+_SPHINX_PROBLEM = re.compile(r"\b(WARNING|ERROR|CRITICAL|SEVERE):\s")
+
+
+def unavailable(reason: str):
+    """Skip a test whose prerequisite (a system package, a tool) is missing; fail in CI.
+
+    With ``CI=true`` a missing prerequisite is a failure, not a skip.
+    """
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason}; required in CI", pytrace=False)
+    pytest.skip(reason)
 
 
 def front_matter(path: Path) -> dict:
@@ -45,6 +58,19 @@ def notebook_chapters() -> list[Path]:
     return sorted(p for p in CHAPTERS.glob("*.md") if "jupytext" in front_matter(p))
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """Fail a browser test whose pages reported errors (``item.page_errors``)."""
+    result = yield
+    errors = list(getattr(item, "page_errors", None) or ())
+    if errors:
+        raise AssertionError(
+            "errors in the browser (uncaught exceptions or console errors):\n  "
+            + "\n  ".join(errors[:20])
+        )
+    return result
+
+
 def pytest_generate_tests(metafunc):
     if "chapter" in metafunc.fixturenames:
         chapters = notebook_chapters()
@@ -52,13 +78,18 @@ def pytest_generate_tests(metafunc):
 
 
 @functools.cache
-def student_edition():
-    """The module ``tools/student_edition.py`` (tools/ is not a package)."""
-    path = ROOT / "tools" / "student_edition.py"
-    spec = importlib.util.spec_from_file_location("student_edition", path)
+def tool(name: str):
+    """The module ``tools/NAME.py`` (tools/ is not a package)."""
+    path = ROOT / "tools" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def student_edition():
+    """The module ``tools/student_edition.py``."""
+    return tool("student_edition")
 
 
 def _tool(name: str) -> str:
@@ -77,11 +108,13 @@ def execution_cache(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("jupyter_cache") / "cache"
 
 
-def _build(out: Path, config: dict) -> Path:
-    """Build the book with ``config`` into ``out`` (warnings are errors); return html dir.
+def _build(out: Path, config: dict, builder: str = "html") -> Path:
+    """Build the book with ``config`` into ``out`` (warnings are errors).
 
-    The build log is kept next to the output as ``build.log`` and its tail is shown
-    when the build fails or prints a warning.
+    Returns the output folder of the builder: ``out/_build/html`` for ``"html"``,
+    ``out/_build/latex`` (holding the PDF) for ``"pdflatex"``. The build log is kept
+    next to the output as ``build.log`` and its tail is shown when the build fails or
+    prints a warning.
     """
     config_path = out / "_config.yml"
     config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
@@ -93,6 +126,8 @@ def _build(out: Path, config: dict) -> Path:
         str(out),
         "--config",
         str(config_path),
+        "--builder",
+        builder,
         "-W",
         "-n",
         "--keep-going",
@@ -115,6 +150,11 @@ def _build(out: Path, config: dict) -> Path:
     warnings = [line for line in log.splitlines() if _SPHINX_PROBLEM.search(line)]
     if warnings:
         pytest.fail("book build printed warnings:\n" + "\n".join(warnings[:50]))
+    if builder == "pdflatex":
+        latex = out / "_build" / "latex"
+        if not list(latex.glob("*.pdf")):
+            pytest.fail(f"PDF build produced no PDF in {latex}\n{tail}")
+        return latex
     html = out / "_build" / "html"
     if not (html / "index.html").is_file():
         pytest.fail(f"book build produced no index.html in {html}\n{tail}")
@@ -132,7 +172,7 @@ def built_book(tmp_path_factory, execution_cache) -> Path:
     if vendor.returncode != 0:
         pytest.fail(f"`make vendor` failed:\n{vendor.stdout}\n{vendor.stderr}")
 
-    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    config = student_edition().book_config(ROOT)
     execute = config.setdefault("execute", {})
     execute["execute_notebooks"] = "cache"
     execute["cache"] = str(execution_cache)
@@ -148,3 +188,29 @@ def built_student_book(tmp_path_factory, built_book, execution_cache) -> Path:
     """
     config = student_edition().student_config(ROOT, execution_cache)
     return _build(tmp_path_factory.mktemp("student_book"), config)
+
+
+@pytest.fixture(scope="session")
+def built_pdf(tmp_path_factory, built_book, execution_cache) -> Path:
+    """The PDF edition (with solutions) built from the HTML build's execution cache.
+
+    Returns the LaTeX output folder (the ``.tex``, its ``.log`` and the PDF).
+    """
+    _require_tex()
+    config = student_edition().book_config(ROOT)
+    config.setdefault("execute", {}).update(execute_notebooks="cache", cache=str(execution_cache))
+    return _build(tmp_path_factory.mktemp("pdf"), config, builder="pdflatex")
+
+
+@pytest.fixture(scope="session")
+def built_student_pdf(tmp_path_factory, built_book, execution_cache) -> Path:
+    """The PDF of the student edition, from the same execution cache."""
+    _require_tex()
+    config = student_edition().student_config(ROOT, execution_cache)
+    return _build(tmp_path_factory.mktemp("student_pdf"), config, builder="pdflatex")
+
+
+def _require_tex():
+    missing = tool("check_tex").missing()
+    if missing:
+        unavailable("the PDF build needs " + "; ".join(missing))

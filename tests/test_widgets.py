@@ -152,11 +152,28 @@ def test_mode_from_environment(monkeypatch):
     assert explore(Recorder(), {"n": [1, 2]}).mode == "live"
 
 
+class _RecordingApp:
+    """Stands in for a Sphinx application: records what an extension registers."""
+
+    def __init__(self):
+        self.config_values, self.post_transforms = [], []
+
+    def add_config_value(self, name, default, rebuild, types=()):
+        self.config_values.append(name)
+
+    def add_post_transform(self, transform):
+        self.post_transforms.append(transform)
+
+
 def test_sphinx_extension_sets_static_mode(monkeypatch):
     monkeypatch.setenv(MODE_ENV, "live")  # restored after the test
-    meta = sphinxext.setup(app=None)
+    app = _RecordingApp()
+    meta = sphinxext.setup(app)
     assert os.environ[MODE_ENV] == "static"
     assert meta["parallel_read_safe"] and meta["parallel_write_safe"]
+    # the PDF (LaTeX) build prints each explorer as its starting frame
+    assert app.config_values == ["explorer_html_baseurl"]
+    assert [t.builders for t in app.post_transforms] == [("latex",)]
 
 
 # --------------------------------------------------------------------------- static mode
@@ -230,6 +247,20 @@ def test_static_display_shows_a_picture_first():
     assert "<noscript>" in html["text/html"]
     src = html["text/html"].split("base64,")[1].split('"')[0]
     assert base64.b64decode(src) == w.frames[(3,)]
+    # a printed edition shows the same frame with its starting values
+    assert base64.b64decode(html["image/png"]) == w.frames[(3,)]
+    assert html["text/plain"] == "Explorer at its starting values: n = 3."
+    titled = explore(
+        Recorder(),
+        {"n": [0.5, 1, 2], "scheme": ["replace", "accumulate"]},
+        title="Walk",
+        mode="static",
+    )
+    with capture_output() as captured:
+        display(titled)
+    assert captured.outputs[0].data["text/plain"] == (
+        "Explorer 'Walk' at its starting values: n = 1, scheme = replace."
+    )
     assert view["application/vnd.jupyter.widget-view+json"]["model_id"] == w.model_id
 
     live = explore(Recorder(), {"n": [1, 2, 3]}, mode="live")
