@@ -12,10 +12,8 @@ grid, never from the order in which points are computed.
 calls :func:`sweep`. The module is loaded on first use, so ``import collapse_lib``
 does not import xarray, Zarr or Dask.
 
-The function of a point
------------------------
-``func`` receives the point's parameters as keyword arguments, together with
-``seed`` and ``replicates``::
+**The function of a point.** ``func`` receives the point's parameters as keyword
+arguments, together with ``seed`` and ``replicates``::
 
     func(**point, seed=seed, replicates=replicates)
 
@@ -30,10 +28,8 @@ names to values (or an :class:`xarray.Dataset`). A value is
 
 Every point must return the same names, dimensions, shapes, dtypes and coordinates.
 
-Seeds
------
-With root ``SeedSequence(entropy, spawn_key=k)`` (from ``seed``), the point with
-indices :math:`(i_1, \dots, i_d)` in the grid receives
+**Seeds.** With root ``SeedSequence(entropy, spawn_key=k)`` (from ``seed``), the point
+with indices :math:`(i_1, \dots, i_d)` in the grid receives
 
 .. code-block:: python
 
@@ -42,12 +38,10 @@ indices :math:`(i_1, \dots, i_d)` in the grid receives
 so a point can be recomputed on its own, and appending values to a grid's lists leaves
 the numbers of the existing points unchanged.
 
-Stores
-------
-With ``store=`` a sweep writes every finished point to a Zarr directory (format 2, one
-chunk per point) as soon as it is finished, and a rerun with the same grid, seed and
-``replicates`` computes only the points that are missing. An interrupted sweep loses at
-most the points that were being computed. A finished store opens with
+**Stores.** With ``store=`` a sweep writes every finished point to a Zarr directory
+(format 2, one chunk per point) as soon as it is finished, and a rerun with the same
+grid, seed and ``replicates`` computes only the points that are missing. An interrupted
+sweep loses at most the points that were being computed. A finished store opens with
 :func:`xarray.open_zarr` (its variable ``_finished`` marks the points done).
 """
 
@@ -93,6 +87,11 @@ def sweep(
     max_bytes=2e9,
 ):
     r"""Evaluate ``func`` at every point of ``grid``; return the summaries as a Dataset.
+
+    The points run one after the other in this process, or as Dask tasks on the workers
+    of ``client``. Each point draws from its own seed, derived from ``seed`` and the
+    point's position in the grid (see the module docstring), so the result is the same
+    bit for bit either way, and whatever ``chunk`` is.
 
     Parameters
     ----------
@@ -145,6 +144,10 @@ def sweep(
         ``replicates``. While running, as soon as a point returns summaries whose
         names, dimensions, shapes, dtypes or coordinates differ from those of an
         earlier point, naming both points.
+
+    See Also
+    --------
+    collapse_lib.simulate : The simulation that a function of a grid point usually runs.
 
     Examples
     --------
@@ -246,17 +249,14 @@ def _grid_values(label, given):
     arr = np.asarray(given)
     if arr.size == 0:
         raise ValueError(f"{label} is empty; give at least one value, got {given!r}")
-    if arr.dtype.kind == "U" and all(isinstance(v, str) for v in given):
-        return arr
-    if arr.dtype.kind == "b":
-        return arr
-    if arr.dtype.kind not in "iuf":
+    strings = arr.dtype.kind == "U" and all(isinstance(v, str) for v in given)
+    if not strings and arr.dtype.kind not in "biuf":
         raise TypeError(f"{label} must hold numbers, strings or booleans (one kind), got {given!r}")
     if arr.dtype.kind == "f":
         if not np.all(np.isfinite(arr)):
             raise ValueError(f"{label} must be finite, got {given!r}")
         arr = arr.astype(np.float64)
-    else:
+    elif arr.dtype.kind in "iu":
         arr = arr.astype(np.int64)
     if np.unique(arr).size < arr.size:
         raise ValueError(f"{label} repeats a value, got {given!r}")

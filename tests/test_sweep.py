@@ -82,13 +82,9 @@ class Counter:
         return self.func(**kwargs)
 
 
-def only(**point):
-    """A func of ``point`` that must never be called (bad input is refused before)."""
-
-    def func(*, seed, replicates, **kwargs):
-        raise AssertionError("func ran although the input was bad")
-
-    return func
+def _never(*, seed, replicates, **point):
+    """A func of any grid that must never run: bad input is refused before any work."""
+    raise AssertionError("func ran although the input was bad")
 
 
 # --- the result ------------------------------------------------------------------------
@@ -204,6 +200,11 @@ def test_local_cluster_gives_the_serial_result_bit_for_bit(client, chunk):
     # the walks drift down, the MLE faster (a check that real work was done)
     last = serial["mean"].isel(t=-1)
     assert (last < 0).all() and (last.sel(estimator="mle") < last.sel(estimator="unbiased")).all()
+
+
+def test_local_cluster_path_shows_progress(client, capfd):
+    cl.sweep(coin, GRID, replicates=5, seed=0, client=client, chunk=5, progress=True)
+    assert "12/12" in capfd.readouterr().err
 
 
 def test_local_cluster_raises_func_errors(client):
@@ -326,7 +327,7 @@ def test_store_refuses_a_different_sweep(tmp_path, change, words):
     cl.sweep(coin, GRID, replicates=100, seed=5, store=store, progress=False)
     kwargs = {"grid": GRID, "replicates": 100, "seed": 5} | change
     with pytest.raises(ValueError, match="store") as info:
-        cl.sweep(only(), store=store, progress=False, **kwargs)
+        cl.sweep(_never, store=store, progress=False, **kwargs)
     assert words in str(info.value) and str(store) in str(info.value)
 
 
@@ -351,12 +352,36 @@ def test_store_refuses_other_summaries(tmp_path):
         )
 
 
+def test_an_empty_folder_becomes_a_store(tmp_path):
+    ds = cl.sweep(coin, GRID, replicates=10, seed=5, store=tmp_path, progress=False)
+    rerun = Counter(coin)
+    xr.testing.assert_identical(
+        cl.sweep(rerun, GRID, replicates=10, seed=5, store=tmp_path, progress=False), ds
+    )
+    assert rerun.calls == 0
+
+
+def test_grid_values_keep_their_kind():
+    def kinds(*, flag, count, level, name, seed, replicates):
+        return {
+            "ok": isinstance(flag, bool)
+            and isinstance(count, int)
+            and isinstance(level, float)
+            and isinstance(name, str)
+        }
+
+    grid = {"flag": [True, False], "count": [1, 2], "level": [0.5, 2], "name": ["x", "y"]}
+    ds = cl.sweep(kinds, grid, replicates=1, seed=0, progress=False)
+    assert ds["ok"].all()
+    assert [ds[k].dtype.kind for k in grid] == ["b", "i", "f", "U"]
+
+
 def test_store_refuses_a_folder_that_is_not_a_sweep_store(tmp_path):
     (tmp_path / "notes.txt").write_text("not a store")
     with pytest.raises(ValueError, match="not a sweep store"):
-        cl.sweep(only(), GRID, replicates=1, seed=0, store=tmp_path, progress=False)
+        cl.sweep(_never, GRID, replicates=1, seed=0, store=tmp_path, progress=False)
     with pytest.raises(TypeError, match="store must be a path"):
-        cl.sweep(only(), GRID, replicates=1, seed=0, store=3, progress=False)
+        cl.sweep(_never, GRID, replicates=1, seed=0, store=3, progress=False)
 
 
 # --- bad input, before any work -----------------------------------------------------------
@@ -386,6 +411,8 @@ def _needs_q(*, p, q, seed, replicates):
         (_accepts_p, {"p": [0.5, float("nan")]}, {}, ValueError, "grid['p'] must be finite"),
         (_accepts_p, {"p": [0.5, np.inf]}, {}, ValueError, "grid['p'] must be finite"),
         (_accepts_p, {"p": [1, 2, 1]}, {}, ValueError, "grid['p'] repeats a value"),
+        (_accepts_p, {"p": ["a", "a"]}, {}, ValueError, "grid['p'] repeats a value"),
+        (_accepts_p, {"p": [True, True]}, {}, ValueError, "grid['p'] repeats a value"),
         (_accepts_p, {"p": ["a", 1]}, {}, TypeError, "grid['p'] must hold numbers, strings"),
         (_accepts_p, {"p": [None]}, {}, TypeError, "grid['p'] must hold numbers, strings"),
         (_accepts_p, {"p": [1], "q": [2]}, {}, ValueError, "grid name 'q' is not a parameter"),
