@@ -42,7 +42,8 @@ the numbers of the existing points unchanged.
 (format 2, one chunk per point) as soon as it is finished, and a rerun with the same
 grid, seed and ``replicates`` computes only the points that are missing. An interrupted
 sweep loses at most the points that were being computed. A finished store opens with
-:func:`xarray.open_zarr` (its variable ``_finished`` marks the points done).
+:func:`xarray.open_zarr` (its variable ``_finished`` marks the points done; an
+unfinished one with ``consolidated=False``).
 """
 
 from __future__ import annotations
@@ -216,6 +217,8 @@ def sweep(
                 bar.update(1)
         else:
             _run_on_client(client, func, root, points, replicates, chunk, results, bar)
+    if results.store is not None:
+        results.store.finish()
     return results.dataset()
 
 
@@ -662,6 +665,12 @@ class _Store:
 
     def read(self, name):
         return self.arrays[name][...]
+
+    def finish(self):
+        """Consolidate the metadata of the finished store (xarray opens it in one read)."""
+        import zarr
+
+        zarr.consolidate_metadata(str(self.path))
 
     def write(self, index, summaries):
         """Write one point: its summaries first, then its finished flag."""

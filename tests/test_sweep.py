@@ -16,6 +16,7 @@ import sys
 import textwrap
 import time
 import types
+import warnings
 
 import numpy as np
 import pytest
@@ -241,7 +242,9 @@ def test_resume_after_an_error_skips_the_finished_points(tmp_path):
 def test_finished_store_opens_with_xarray(tmp_path):
     store = tmp_path / "coin.zarr"
     ds = cl.sweep(coin, GRID, replicates=100, seed=5, store=store, progress=False)
-    on_disk = xr.open_zarr(store, consolidated=False).load()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # consolidated metadata: no fallback warning
+        on_disk = xr.open_zarr(store).load()
     assert bool(on_disk["_finished"].all())
     xr.testing.assert_identical(on_disk.drop_vars("_finished").drop_attrs(), ds.drop_attrs())
 
