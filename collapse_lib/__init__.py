@@ -41,8 +41,18 @@ __all__ = [
     "plotting",
     "schedules",
     "simulate",
+    "sweep",
     "theory",
     "widgets",
 ]
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name):
+    # collapse_lib.sweep (xarray, Zarr, Dask) is imported on first use only
+    if name == "sweep":
+        import importlib
+
+        return importlib.import_module(".sweep", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
