@@ -1,142 +1,16 @@
-"""The model families: exact and sampled draws agree, family-specific behaviour, records,
-numerics, and the family interface (the worked example of the ``Family`` docstring).
+"""The model families: behaviour particular to each family, records and numerics.
 
-Statistical comparisons use seeded runs and tolerances of 4.5 standard errors.
+What every family shares (exact and sampled draws agree, the fresh split, the worked
+example of the ``Family`` docstring plugging into the engine) is in ``test_simulate.py``.
 """
-
-import doctest
 
 import numpy as np
 import pytest
-from scipy import stats
 from stats_checks import assert_mean_matches
 
 import collapse_lib as cl
 
-FAMILIES = {
-    "gauss-mle": lambda: cl.Gaussian(mu=1.0, sigma2=2.0),
-    "gauss-unbiased": lambda: cl.Gaussian(mu=-1.0, sigma2=0.5, estimator="unbiased"),
-    "gauss-known": lambda: cl.Gaussian(mu=0.5, sigma2=3.0, known_variance=True),
-    "bernoulli": lambda: cl.Bernoulli(0.3),
-    "poisson": lambda: cl.Poisson(1.5),
-    "categorical": lambda: cl.Categorical([0.5, 0.3, 0.15, 0.05]),
-    "mvn": lambda: cl.MultivariateGaussian([0.0, 1.0], [[1.0, 0.6], [0.6, 2.0]]),
-}
-
-
-def _example_family():
-    """The ``Exponential`` family written out in the ``Family`` docstring."""
-    namespace = {}
-    for example in doctest.DocTestParser().get_examples(cl.Family.__doc__):
-        exec(example.source, namespace)
-        if "Exponential" in namespace:
-            return namespace["Exponential"]
-    raise AssertionError("the Family docstring no longer defines Exponential")
-
-
-def _summary_stats(run):
-    """Scalar statistics of the last round used to compare two runs."""
-    fam = run.family
-    if isinstance(fam, cl.Categorical):
-        p = run["probs"][:, -1]
-        return {"p0": p[:, 0], "p3": p[:, 3], "gini": (p * p).sum(axis=1)}
-    if isinstance(fam, cl.MultivariateGaussian):
-        return {
-            "mean0": run["mean"][:, -1, 0],
-            "cov01": run["cov"][:, -1, 0, 1],
-            "logdet": run["logdet"][:, -1],
-        }
-    return {name: run[name][:, -1] for name in run.params if name != "sigma2"}
-
-
-def _assert_same_law(a, b):
-    """Means of every statistic within 4.5 standard errors, and a two-sample
-    Kolmogorov-Smirnov test that does not reject at level 1e-4."""
-    for name in a:
-        x, y = a[name], b[name]
-        se = np.sqrt(x.var(ddof=1) / x.size + y.var(ddof=1) / y.size)
-        assert abs(x.mean() - y.mean()) <= 4.5 * se + 1e-12, (name, x.mean(), y.mean(), se)
-        if np.unique(np.concatenate([x, y])).size > 50:
-            assert stats.ks_2samp(x, y).pvalue > 1e-4, name
-
-
-# ------------------------------------------------------------- exact vs samples
-
-CASES = [
-    (key, scheme, fresh)
-    for key in sorted(FAMILIES)
-    for scheme in ("replace", "accumulate")
-    for fresh in (0.0, 0.25)
-    if not (key == "mvn" and fresh > 0)
-]
-
-
-@pytest.mark.parametrize("key,scheme,fresh", CASES)
-def test_exact_and_samples_agree_in_distribution(key, scheme, fresh):
-    fam = FAMILIES[key]()
-    R = 3000 if key != "categorical" else 1500
-    kw = dict(
-        generations=6,
-        sizes=lambda t: 8 + 2 * t,
-        replicates=R,
-        scheme=scheme,
-        fresh=fresh,
-        record="last",
-    )
-    _assert_same_law(
-        _summary_stats(cl.simulate(fam, method="exact", seed=1, **kw)),
-        _summary_stats(cl.simulate(fam, method="samples", seed=2, **kw)),
-    )
-
-
-@pytest.mark.parametrize("key", ["bernoulli", "categorical"])
-def test_mixture_and_split_agree_in_distribution(monkeypatch, key):
-    """A fresh batch drawn from the mixture (the family's shortcut) or split into real and
-    synthetic parts (the engine's general rule) has the same law."""
-    kw = dict(generations=6, sizes=12, replicates=3000, fresh=0.3, record="last")
-    mixed = _summary_stats(cl.simulate(FAMILIES[key](), seed=3, **kw))
-    monkeypatch.setattr(type(FAMILIES[key]()), "_mix", lambda self, fit, truth, fresh: None)
-    split = _summary_stats(cl.simulate(FAMILIES[key](), seed=4, **kw))
-    _assert_same_law(mixed, split)
-
-
-def test_mvn_fresh_fraction_uses_samples():
-    fam = FAMILIES["mvn"]()
-    run = cl.simulate(fam, generations=3, sizes=10, replicates=4, fresh=0.3, seed=1)
-    assert run.method == "samples"
-    with pytest.raises(ValueError, match="method='exact'"):
-        cl.simulate(fam, generations=3, sizes=10, fresh=0.3, method="exact")
-
-
-# ------------------------------------------------------------ the family interface
-
-
-@pytest.mark.parametrize("scheme", ["replace", "accumulate"])
-@pytest.mark.parametrize("fresh", [0.0, 0.3])
-def test_example_family_plugs_into_the_engine(scheme, fresh):
-    """The docstring's exponential family runs under every scheme and fresh fraction,
-    its exact and sampled draws agree, and 1/lambda_t is a martingale under replace
-    without fresh data (the sample mean is unbiased for 1/lambda): E 1/lambda_t = 1/2."""
-    Exponential = _example_family()
-    kw = dict(generations=8, sizes=15, replicates=4000, scheme=scheme, fresh=fresh)
-    exact = cl.simulate(Exponential(2.0), method="exact", seed=5, **kw)
-    samples = cl.simulate(Exponential(2.0), method="samples", seed=6, **kw)
-    assert exact.method == "exact" and samples.method == "samples"
-    _assert_same_law({"lam": exact["lam"][:, -1]}, {"lam": samples["lam"][:, -1]})
-    if scheme == "replace" and fresh == 0:
-        assert_mean_matches(1 / exact["lam"], np.full(9, 0.5))
-
-
-def test_a_family_without_an_exact_draw_runs_by_samples():
-    Exponential = _example_family()
-
-    class SampledOnly(Exponential):
-        _draw = cl.Family._draw
-
-    run = cl.simulate(SampledOnly(1.0), generations=3, sizes=5, replicates=3, seed=1)
-    assert run.method == "samples"
-    with pytest.raises(ValueError, match="method='exact'"):
-        cl.simulate(SampledOnly(1.0), generations=3, sizes=5, method="exact")
+# --------------------------------------------------------------------- the base class
 
 
 def test_an_incomplete_family_cannot_be_made():
@@ -148,6 +22,14 @@ def test_an_incomplete_family_cannot_be_made():
 
     with pytest.raises(TypeError, match="abstract"):
         NoFit()
+
+
+def test_mvn_fresh_fraction_uses_samples():
+    fam = cl.MultivariateGaussian([0.0, 1.0], [[1.0, 0.6], [0.6, 2.0]])
+    run = cl.simulate(fam, generations=3, sizes=10, replicates=4, fresh=0.3, seed=1)
+    assert run.method == "samples"
+    with pytest.raises(ValueError, match="method='exact'"):
+        cl.simulate(fam, generations=3, sizes=10, fresh=0.3, method="exact")
 
 
 # ------------------------------------------------------------------ categorical

@@ -1,12 +1,18 @@
 """The simulation engine (collapse_lib._simulate): the recursive loop, its schemes and the
-fresh fraction implemented once for every family; recording; block and thread layout.
+fresh fraction implemented once for every family; exact and sampled draws agree; the
+family interface (the worked example of the ``Family`` docstring); recording; block and
+thread layout.
 
-Per-family checks are in ``test_families.py``, seeds in ``test_rng.py``, the Run object in
-``test_run.py``, simulation against the closed forms in ``test_validation.py``.
+Family-specific checks are in ``test_families.py``, seeds in ``test_rng.py``, the Run
+object in ``test_run.py``, simulation against the closed forms in ``test_validation.py``.
+Statistical comparisons use seeded runs and tolerances of 4.5 standard errors.
 """
+
+import doctest
 
 import numpy as np
 import pytest
+from scipy import stats
 from stats_checks import assert_mean_matches, assert_variance_matches
 
 import collapse_lib as cl
@@ -152,6 +158,114 @@ def test_engine_adds_no_family_specific_state(monkeypatch):
     fam = cl.SpikeUniform()
     cl.simulate(fam, generations=3, sizes=5, replicates=2, scheme="accumulate", seed=1)
     assert seen == [{"x"}] * 3
+
+
+# ---------------------------------------------------- exact and sampled draws agree
+
+
+def _summary_stats(run):
+    """Scalar statistics of the last round used to compare two runs."""
+    fam = run.family
+    if isinstance(fam, cl.Categorical):
+        p = run["probs"][:, -1]
+        return {"p0": p[:, 0], "p3": p[:, 3], "gini": (p * p).sum(axis=1)}
+    if isinstance(fam, cl.MultivariateGaussian):
+        return {
+            "mean0": run["mean"][:, -1, 0],
+            "cov01": run["cov"][:, -1, 0, 1],
+            "logdet": run["logdet"][:, -1],
+        }
+    return {name: run[name][:, -1] for name in run.params if name != "sigma2"}
+
+
+def _assert_same_law(a, b):
+    """Means of every statistic within 4.5 standard errors, and a two-sample
+    Kolmogorov-Smirnov test that does not reject at level 1e-4."""
+    for name in a:
+        x, y = a[name], b[name]
+        se = np.sqrt(x.var(ddof=1) / x.size + y.var(ddof=1) / y.size)
+        assert abs(x.mean() - y.mean()) <= 4.5 * se + 1e-12, (name, x.mean(), y.mean(), se)
+        if np.unique(np.concatenate([x, y])).size > 50:
+            assert stats.ks_2samp(x, y).pvalue > 1e-4, name
+
+
+CASES = [
+    (key, scheme, fresh)
+    for key in sorted(FAMILIES)
+    for scheme in ("replace", "accumulate")
+    for fresh in (0.0, 0.25)
+    if key != "spike" and not (key == "mvn" and fresh > 0)  # only what has an exact draw
+]
+
+
+@pytest.mark.parametrize("key,scheme,fresh", CASES)
+def test_exact_and_samples_agree_in_distribution(key, scheme, fresh):
+    fam = FAMILIES[key]()
+    R = 3000 if key != "categorical" else 1500
+    kw = dict(
+        generations=6,
+        sizes=lambda t: 8 + 2 * t,
+        replicates=R,
+        scheme=scheme,
+        fresh=fresh,
+        record="last",
+    )
+    _assert_same_law(
+        _summary_stats(cl.simulate(fam, method="exact", seed=1, **kw)),
+        _summary_stats(cl.simulate(fam, method="samples", seed=2, **kw)),
+    )
+
+
+@pytest.mark.parametrize("key", ["bernoulli", "categorical"])
+def test_mixture_and_split_agree_in_distribution(monkeypatch, key):
+    """A fresh batch drawn from the mixture (the family's shortcut) or split into real and
+    synthetic parts (the engine's general rule) has the same law."""
+    kw = dict(generations=6, sizes=12, replicates=3000, fresh=0.3, record="last")
+    mixed = _summary_stats(cl.simulate(FAMILIES[key](), seed=3, **kw))
+    monkeypatch.setattr(type(FAMILIES[key]()), "_mix", lambda self, fit, truth, fresh: None)
+    split = _summary_stats(cl.simulate(FAMILIES[key](), seed=4, **kw))
+    _assert_same_law(mixed, split)
+
+
+# ------------------------------------------------------------ the family interface
+
+
+def _example_family():
+    """The ``Exponential`` family written out in the ``Family`` docstring."""
+    namespace = {}
+    for example in doctest.DocTestParser().get_examples(cl.Family.__doc__):
+        exec(example.source, namespace)
+        if "Exponential" in namespace:
+            return namespace["Exponential"]
+    raise AssertionError("the Family docstring no longer defines Exponential")
+
+
+@pytest.mark.parametrize("scheme", ["replace", "accumulate"])
+@pytest.mark.parametrize("fresh", [0.0, 0.3])
+def test_example_family_plugs_into_the_engine(scheme, fresh):
+    """The docstring's exponential family runs under every scheme and fresh fraction,
+    its exact and sampled draws agree, and 1/lambda_t is a martingale under replace
+    without fresh data (the sample mean is unbiased for 1/lambda): E 1/lambda_t = 1/2."""
+    Exponential = _example_family()
+    kw = dict(generations=8, sizes=15, replicates=4000, scheme=scheme, fresh=fresh)
+    exact = cl.simulate(Exponential(2.0), method="exact", seed=5, **kw)
+    samples = cl.simulate(Exponential(2.0), method="samples", seed=6, **kw)
+    assert exact.method == "exact" and samples.method == "samples"
+    _assert_same_law({"lam": exact["lam"][:, -1]}, {"lam": samples["lam"][:, -1]})
+    if scheme == "replace" and fresh == 0:
+        assert_mean_matches(1 / exact["lam"], np.full(9, 0.5))
+
+
+def test_a_family_without_an_exact_draw_runs_by_samples():
+    Exponential = _example_family()
+
+    class SampledOnly(Exponential):
+        _draw = cl.Family._draw
+
+    run = cl.simulate(SampledOnly(1.0), generations=3, sizes=5, replicates=3, seed=1)
+    assert run.method == "samples"
+    with pytest.raises(ValueError, match="method='exact'"):
+        cl.simulate(SampledOnly(1.0), generations=3, sizes=5, method="exact")
 
 
 # --------------------------------------------------------------- block and threads
