@@ -126,7 +126,7 @@ class Family(ABC):
     >>> bool(abs(np.median(run["lam"][:, -1]) - 2.0) < 0.1)
     True
 
-    ``tests/test_families.py`` checks this family's exact and sampled paths against each
+    ``tests/test_simulate.py`` checks this family's exact and sampled paths against each
     other and against its closed form.
     """
 
