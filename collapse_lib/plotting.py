@@ -10,7 +10,7 @@ r"""The figures the book repeats, in one consistent style.
 
 Every helper draws on ``ax`` when given (else on a new figure) and returns the Axes.
 Inputs follow :class:`collapse_lib.Run`: ``values`` has shape
-``(replicates, len(generations))``, e.g. ``run["sigma2"]`` with ``run.generations``.
+``(replicates, len(generations))``, e.g. ``run["sigma2"]`` with ``run.rounds``.
 """
 
 from __future__ import annotations
@@ -23,7 +23,9 @@ import numpy as np
 from cycler import cycler
 
 from . import _spike
-from ._families import SpikeUniform
+from ._rng import _as_seed_sequence
+from ._simulate import _block_rng, _rounds
+from ._spike import SpikeUniform
 from ._validate import _as_int_array, _as_real_array, _check_int, _check_real
 from .theory import spike_capture_point
 
@@ -117,7 +119,7 @@ def _theory_curve(theory, x):
     if y.shape != x.shape:
         raise ValueError(
             f"theory must give one value per point ({x.size}), got shape {y.shape}; "
-            "index a full theory curve by run.generations"
+            "index a full theory curve by run.rounds"
         )
     return y
 
@@ -158,7 +160,7 @@ def fan_chart(
     Parameters
     ----------
     generations : array_like of int
-        Recorded generations, 1-D (``run.generations``).
+        Recorded generations, 1-D (``run.rounds``).
     values : array_like
         Shape ``(replicates, len(generations))`` (``run[name]``), finite; a 1-D array is
         a single replicate.
@@ -168,7 +170,7 @@ def fan_chart(
     theory : array_like or callable, optional
         Theory curve at ``generations`` (same length) or a function of the generations,
         drawn dashed in black. A curve for every generation ``0..G`` from
-        :mod:`collapse_lib.theory` is aligned with ``curve[run.generations]``.
+        :mod:`collapse_lib.theory` is aligned with ``curve[run.rounds]``.
     ax : matplotlib.axes.Axes, optional
     label : str, optional
         Legend label of the median line (the bands are labelled by their levels).
@@ -246,7 +248,7 @@ def empirical_survival(times, horizon=None):
     Parameters
     ----------
     times : array_like of int
-        Event times (e.g. ``run.fixation_times()`` or ``run.extinction_times()``), any
+        Event times (e.g. ``run.records["fixation_time"]`` of a Categorical run), any
         shape; ``-1`` means the event did not happen within the run, so it counts as
         :math:`T > t` for every :math:`t` shown.
     horizon : int, optional
@@ -318,7 +320,7 @@ def muller_plot(generations, probs, *, ax=None, colors=None, labels=None, ylabel
     Parameters
     ----------
     generations : array_like of int
-        Recorded generations, 1-D (``run.generations``).
+        Recorded generations, 1-D (``run.rounds``).
     probs : array_like
         Shape ``(len(generations), K)``, rows non-negative and summing to 1 (one
         replicate of ``run["probs"]``, e.g. ``run["probs"][0]``).
@@ -432,7 +434,7 @@ class SpikeCapture(NamedTuple):
     k_true: int
     #: Left end :math:`x_c` of the capture zone (:func:`collapse_lib.theory.spike_capture_point`).
     threshold: float
-    #: All observations of the training set :math:`D_t`.
+    #: All observations of the training set :math:`D_t`, round by round (sorted within a round).
     data: np.ndarray
     #: The Axes drawn on.
     ax: mpl.axes.Axes
@@ -443,8 +445,10 @@ def spike_capture(family, n, *, seed, max_rounds=200, window=0.012, ax=None):
 
     One replicate of :class:`collapse_lib.SpikeUniform` under ``scheme="accumulate"``
     with ``n`` new draws per round (no fresh data) is run until the MLE first differs
-    from the truth :math:`\theta^*`. The figure shows, for the training set of that
-    round, the log-likelihood gain of placing the spike at each candidate
+    from the truth :math:`\theta^*`. It is the replicate of
+    ``simulate(family, generations=max_rounds, sizes=n, scheme="accumulate", seed=seed)``
+    (one replicate, the same random streams). The figure shows, for the training set of
+    that round, the log-likelihood gain of placing the spike at each candidate
     :math:`\theta` relative to one observation at :math:`\theta^*`,
     :math:`\log\big(k(\theta)\lambda(\theta) / \lambda(\theta^*)\big)`: the background
     observations near :math:`\theta^*` (each alone in its spike, on the curve
@@ -458,7 +462,7 @@ def spike_capture(family, n, *, seed, max_rounds=200, window=0.012, ax=None):
         Truth and constants.
     n : int
         Draws per round, :math:`n \ge 1`.
-    seed : int or numpy.random.SeedSequence
+    seed : int, numpy.random.SeedSequence or numpy.random.Generator
         Seed of the replicate (required: the figure is reproducible).
     max_rounds : int, optional
         Give up after this many rounds.
@@ -482,19 +486,19 @@ def spike_capture(family, n, *, seed, max_rounds=200, window=0.012, ax=None):
     n = _check_int("n", n, minimum=1)
     max_rounds = _check_int("max_rounds", max_rounds, minimum=1)
     window = _check_real("window", window, low=0.0, low_open=True)
-    const = {"weight": family.weight, "omega0": family.omega0, "rate": family.rate}
+    const = family._constants
     star = family.theta
-    rng = np.random.default_rng(seed)
-    theta = np.array([star])
-    parts = []
-    for t in range(1, max_rounds + 1):  # noqa: B007 (t is the capture round, used below)
-        parts.append(_spike._sample(theta, n, rng, **const)[0])
-        data = np.concatenate(parts)
-        theta = _spike._mle(data[None, :], **const)
-        if theta[0] != star:
+    rng = _block_rng(family, _as_seed_sequence(seed), [0], [(0, 1)])
+    sizes = np.full(max_rounds, n)
+    batches = []
+    for t, fit, batch in _rounds(family, sizes, rng, "accumulate", 0.0, False, {}):  # noqa: B007
+        batches.append(batch["x"][0])  # each round's observations, sorted
+        if fit["theta"][0] != star:
             break
     else:
         raise ValueError(f"no capture within max_rounds={max_rounds} rounds for seed={seed!r}")
+    data = np.concatenate(batches)
+    theta = fit["theta"]
     k_true = int(np.count_nonzero(data == star))
     threshold = float(spike_capture_point(k_true, star, **const))
     ax = _axes(ax)

@@ -59,7 +59,7 @@ def test_accumulate_gaussian_moments_match_engine(estimator):
         seed=11,
         record=10,
     )
-    g = run.generations
+    g = run.rounds
     assert_mean_matches(
         run["sigma2"], th.gaussian_variance_mean_accumulate(n, estimator, generations=G)[g]
     )
@@ -139,7 +139,7 @@ def test_poisson_rate_variance_matches_engine_with_fresh():
         record=8,
     )
     v = th.poisson_rate_variance(3.0, 10, "accumulate", 0.2, generations=40)
-    _assert_variance(run["lam"], v[run.generations], 3.0)
+    _assert_variance(run["lam"], v[run.rounds], 3.0)
 
 
 # ---------------------------------------------------------------------- spike family
@@ -237,7 +237,7 @@ def test_spike_capture_finds_a_capturing_observation():
 
     family = cl.SpikeUniform()
     fig, ax = plt.subplots()
-    cap = cp.spike_capture(family, 50, seed=6, ax=ax)
+    cap = cp.spike_capture(family, 50, seed=21, ax=ax)
     plt.close(fig)
     assert cap.data.size == 50 * cap.round
     assert cap.theta in cap.data and cap.theta > cap.threshold

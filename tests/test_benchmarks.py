@@ -69,7 +69,7 @@ import collapse_lib as cl
 def plot(fig, n, estimator):
     run = cl.simulate(cl.Gaussian(estimator=estimator), generations=20, sizes=n,
                       replicates=50, seed=1)
-    cl.plotting.fan_chart(run.generations, run["sigma2"], ax=fig.add_subplot(), log=True)
+    cl.plotting.fan_chart(run.rounds, run["sigma2"], ax=fig.add_subplot(), log=True)
 
 cl.widgets.explore(plot, {"n": [5, 10, 20], "estimator": ["mle", "unbiased"]})
 ```

@@ -73,7 +73,7 @@ def test_absence_against_simulation(scheme, fresh, sizes):
     k = (run["probs"] == 0).sum(axis=0)  # (recorded, K) counts of absence
     th = theory.unigram_absence_probability(
         probs, sizes, scheme=scheme, fresh=fresh, generations=G
-    )[run.generations]
+    )[run.rounds]
     # exact for accumulate; for replace the documented approximation error pi / 2 widens
     # the interval. Two-sided binomial tests, family-wise at the 4-sigma level
     # (p = 6.3e-5, Bonferroni over the k.size comparisons).

@@ -37,7 +37,7 @@ def _run(family, sizes, generations, seed, **kw):
 def test_variance_and_log_variance(estimator, schedule):
     sizes, G = SCHEDULES[schedule]
     run = _run(cl.Gaussian(sigma2=2.0, estimator=estimator), sizes, G, 11, record=4)
-    g = run.generations
+    g = run.rounds
     assert_mean_matches(
         run["sigma2"], theory.gaussian_variance_mean(sizes, estimator, 2.0, generations=G)[g]
     )
@@ -58,7 +58,7 @@ def test_variance_long_constant_run_collapses_on_log_scale(estimator):
     """Thousands of rounds: log sigma^2 stays finite and follows its drift and spread."""
     G = 20_000
     run = _run(cl.Gaussian(estimator=estimator), 10, G, 12, record=1000, replicates=5000)
-    g = run.generations
+    g = run.rounds
     assert np.all(np.isfinite(run["log_sigma2"]))
     assert_mean_matches(
         run["log_sigma2"], theory.log_variance_mean(10, estimator, generations=G)[g]
@@ -88,7 +88,7 @@ def test_variance_by_drawing_samples(estimator):
 def test_mean_walk_known_variance(scheme, sizes):
     G = 60
     run = _run(cl.Gaussian(sigma2=3.0, known_variance=True), sizes, G, 21, scheme=scheme, record=5)
-    g = run.generations
+    g = run.rounds
     assert_variance_matches(
         run["mu"][:, 1:], theory.mean_walk_variance(sizes, scheme, 3.0, generations=G)[g[1:]]
     )
@@ -107,7 +107,7 @@ def test_accumulate_mean_walk_approaches_pi_squared_over_six():
 def test_mean_walk_with_refitted_variance(estimator):
     n, G = 8, 40
     run = _run(cl.Gaussian(sigma2=2.0, estimator=estimator), n, G, 24, record=4)
-    g = run.generations
+    g = run.rounds
     assert_variance_matches(
         run["mu"][:, 1:], theory.joint_mean_variance(n, estimator, 2.0, generations=G)[g[1:]]
     )
@@ -130,7 +130,7 @@ def test_bernoulli_heterozygosity_decay():
     run = _run(cl.Bernoulli(p), n, G, 41)
     P = run["p"]
     assert_mean_matches(P, np.full(G + 1, p))  # martingale
-    assert_mean_matches(P * (1 - P), theory.wf_heterozygosity(p, n, run.generations))
+    assert_mean_matches(P * (1 - P), theory.wf_heterozygosity(p, n, run.rounds))
 
 
 @pytest.mark.parametrize("count", [3, 10])
@@ -139,7 +139,7 @@ def test_fixation_probability_and_absorption_time(count):
     run = _run(
         cl.Categorical([count / n, 1 - count / n]), n, G, 42, record="last", replicates=10_000
     )
-    T = run.fixation_times()
+    T = run.records["fixation_time"]
     # P(no absorption in 1500 rounds) < (1 - 1/n)^1500 * n ~ 1e-32: all runs are absorbed
     assert np.all(T > 0)
     fixed = run["probs"][:, -1, 0] == 1.0
@@ -151,7 +151,7 @@ def test_word_loss_time_distribution():
     """Extinction times of a rare category against the exact chain (matrix powers)."""
     n, c, G = 200, 4, 60
     run = _run(cl.Categorical([c / n, 1 - c / n]), n, G, 43, record="last")
-    ext = run.extinction_times()[:, 0]
+    ext = run.records["extinction_time"][:, 0]
     P = theory.wf_transition_matrix(n)
     law = np.zeros(n + 1)
     law[c] = 1.0
@@ -166,7 +166,7 @@ def test_word_loss_time_distribution():
 @pytest.mark.parametrize("n", [10, 40])
 def test_time_to_a_single_atom(n):
     run = _run(cl.Categorical(np.full(n, 1.0 / n)), n, 40 * n, 44, record="last", replicates=4000)
-    T = run.fixation_times()
+    T = run.records["fixation_time"]
     assert np.all(T > 0)
     assert_mean_matches(T, theory.coalescence_time(n))
 
@@ -175,7 +175,7 @@ def test_time_to_a_single_atom(n):
 def test_poisson_survival():
     n, lam, G = 10, 0.3, 80
     run = _run(cl.Poisson(lam), n, G, 51, record=5)
-    g = run.generations
+    g = run.rounds
     assert_probability_matches(run["lam"][:, 1:] > 0, theory.poisson_survival(g[1:], n, lam))
 
 
@@ -184,7 +184,7 @@ def test_poisson_survival():
 def test_fresh_fraction_mean_and_variance(eps):
     n, p0, G = 25, 0.3, 60
     run = _run(cl.Bernoulli(p0), n, G, 61 + int(10 * eps), fresh=eps, record=3)
-    g = run.generations
+    g = run.rounds
     assert_mean_matches(run["p"], np.full(g.size, p0))
     assert_variance_matches(
         run["p"][:, 1:], theory.fresh_variance(p0, n, eps, generations=G)[g[1:]]
@@ -198,7 +198,7 @@ def test_fresh_fraction_categorical_growing_schedule():
     probs = np.array([0.5, 0.3, 0.2])
     sizes, G, eps = schedules.linear(5, 5), 30, 0.2
     run = _run(cl.Categorical(probs), sizes, G, 62, fresh=eps, record=3)
-    g = run.generations
+    g = run.rounds
     var = theory.fresh_variance(probs, sizes, eps, generations=G)[:, g[1:]].T
     assert_variance_matches(run["probs"][:, 1:, :], var)
     assert_mean_matches(run["probs"][:, 1:, :], np.broadcast_to(probs, var.shape))
@@ -228,7 +228,7 @@ def test_mean_walk_by_drawing_samples(scheme):
 def test_fresh_fraction_by_drawing_samples():
     n, p0, eps, G = 20, 0.4, 0.3, 30
     run = _run(cl.Bernoulli(p0), n, G, 72, fresh=eps, method="samples", record=5)
-    g = run.generations
+    g = run.rounds
     assert_variance_matches(
         run["p"][:, 1:], theory.fresh_variance(p0, n, eps, generations=G)[g[1:]]
     )
@@ -238,6 +238,6 @@ def test_fresh_fraction_by_drawing_samples():
 def test_time_to_a_single_atom_large_population():
     n = 300
     run = _run(cl.Categorical(np.full(n, 1.0 / n)), n, 20 * n, 73, record="last", replicates=2000)
-    T = run.fixation_times()
+    T = run.records["fixation_time"]
     assert np.all(T > 0)
     assert_mean_matches(T, theory.coalescence_time(n))
