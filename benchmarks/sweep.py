@@ -116,7 +116,7 @@ def run_all(mode="full", *, echo=None):
     from distributed import Client, LocalCluster
 
     import collapse_lib as cl
-    from collapse_lib.sweep import _default_chunk
+    from collapse_lib._sweep import _default_chunk
 
     if __name__ != "__main__":  # loaded from a file by path: workers cannot import it by name
         cloudpickle.register_pickle_by_value(sys.modules[__name__])

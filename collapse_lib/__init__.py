@@ -81,7 +81,9 @@ from ._simulate import simulate
 from ._spike import SpikeUniform
 
 #: Submodules imported on first access (they load matplotlib, ipywidgets, IPython, PIL).
-_LAZY = ("book", "data", "plotting", "sweep", "widgets")
+_LAZY = ("book", "data", "plotting", "widgets")
+#: Functions whose module is imported on first access: ``sweep`` needs xarray, Zarr, Dask.
+_LAZY_FUNCTIONS = {"sweep": "._sweep"}
 
 __all__ = [
     # the engine
@@ -112,8 +114,10 @@ __version__ = "0.1.0"
 def __getattr__(name: str):
     if name in _LAZY:
         return importlib.import_module(f"{__name__}.{name}")
+    if name in _LAZY_FUNCTIONS:
+        return getattr(importlib.import_module(_LAZY_FUNCTIONS[name], __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+    return sorted(set(globals()) | set(_LAZY) | set(_LAZY_FUNCTIONS))

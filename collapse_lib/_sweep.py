@@ -8,9 +8,8 @@ or a cluster, and gives bit-identical numbers however the work is split: the ran
 stream of each point is derived from the root seed and the point's position in the
 grid, never from the order in which points are computed.
 
-``collapse_lib.sweep`` is both this module and its function: ``collapse_lib.sweep(...)``
-calls :func:`sweep`. The module is loaded on first use, so ``import collapse_lib``
-does not import xarray, Zarr or Dask.
+``collapse_lib.sweep`` is this function; its module is loaded on first use, so
+``import collapse_lib`` does not import xarray, Zarr or Dask.
 
 **The function of a point.** ``func`` receives the point's parameters as keyword
 arguments, together with ``seed`` and ``replicates``::
@@ -52,8 +51,6 @@ import inspect
 import json
 import math
 import os
-import sys
-import types
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -170,7 +167,7 @@ def sweep(
     names, values = _check_grid(grid)
     _check_func(func, names)
     replicates = _check_int("replicates", replicates, minimum=1)
-    root = _root_seed(seed)
+    root = _as_seed_sequence(seed)
     if chunk is not None:
         chunk = _check_int("chunk", chunk, minimum=1)
     if not isinstance(progress, (bool, np.bool_)):
@@ -302,22 +299,6 @@ def _check_func(func, names):
 
 def _func_name(func):
     return getattr(func, "__qualname__", None) or type(func).__qualname__
-
-
-def _root_seed(seed):
-    """The root SeedSequence of ``seed`` (a Generator contributes its seed sequence)."""
-    if isinstance(seed, np.random.Generator):
-        seq = seed.bit_generator.seed_seq
-        if not isinstance(seq, np.random.SeedSequence):
-            raise TypeError(f"seed is a Generator without a SeedSequence, got {seed!r}")
-        return seq
-    try:
-        return _as_seed_sequence(seed)
-    except TypeError:
-        raise TypeError(
-            "seed must be None, an int, a numpy.random.SeedSequence or a "
-            f"numpy.random.Generator, got {seed!r}"
-        ) from None
 
 
 def _label(point):
@@ -677,13 +658,3 @@ class _Store:
         for name, (_, arr, _) in summaries.items():
             self.arrays[name][index] = arr
         self.flags[index] = True
-
-
-# ``collapse_lib.sweep`` names this module (the attribute that importing a submodule sets
-# on its package) and, through this class, the function: calling the module calls sweep.
-class _CallableModule(types.ModuleType):
-    __call__ = staticmethod(sweep)
-
-
-sys.modules[__name__].__class__ = _CallableModule
-__signature__ = inspect.signature(sweep)  # what inspect and IPython show for the module
