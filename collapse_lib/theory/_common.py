@@ -1,8 +1,10 @@
-"""Argument handling shared by the theory modules (private).
+"""Argument handling and shared docstring text of the theory modules (private).
 
 Every public theory function validates its arguments here or in
 :mod:`collapse_lib._validate`, so a bad value raises a ``TypeError`` or ``ValueError``
-whose message names the argument and repeats the value.
+whose message names the argument and repeats the value, and a request that would
+allocate more than :data:`_MAX_ELEMENTS` array elements is refused first. Parameter
+descriptions used by many functions are written once, in :data:`_PARAMETERS`.
 """
 
 from __future__ import annotations
