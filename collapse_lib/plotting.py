@@ -39,6 +39,10 @@ __all__ = [
     "survival_curve",
     "muller_plot",
     "atom_cloud",
+    "SpikeCapture",
+    "spike_capture",
+    "quantile_lines",
+    "rank_frequency",
 ]
 
 #: Okabe–Ito colour-blind-safe palette (Okabe and Ito, 2008), black left out.
@@ -500,7 +504,7 @@ def spike_capture(family, n, *, seed, max_rounds=200, window=0.012, ax=None):
     data = np.concatenate(batches)
     theta = fit["theta"]
     k_true = int(np.count_nonzero(data == star))
-    threshold = float(spike_capture_point(k_true, star, **const))
+    threshold = float(spike_capture_point(count=k_true, theta=star, **const))
     ax = _axes(ax)
     log_ref = np.log(_spike._gain(star, **const))
 
@@ -544,9 +548,6 @@ def spike_capture(family, n, *, seed, max_rounds=200, window=0.012, ax=None):
     return SpikeCapture(t, float(theta[0]), k_true, threshold, data, ax)
 
 
-__all__ += ["SpikeCapture", "spike_capture"]
-
-
 def quantile_lines(
     generations, curves, *, ax=None, label="exact quantiles", log=False, ylabel=None, color="black"
 ):
@@ -588,9 +589,6 @@ def quantile_lines(
     return _finish(ax, "generation $t$", ylabel, log, label is not None)
 
 
-__all__ += ["quantile_lines"]
-
-
 def rank_frequency(probs, *, ax=None, label=None, color=None, linestyle="-"):
     r"""Zipf plot: the positive probabilities of a categorical model against their rank.
 
@@ -623,6 +621,3 @@ def rank_frequency(probs, *, ax=None, label=None, color=None, linestyle="-"):
     if label is not None:
         ax.legend()
     return ax
-
-
-__all__ += ["rank_frequency"]
