@@ -29,9 +29,10 @@ class Family(ABC):
     .. code-block:: text
 
         batch  = stats of n_t draws, each from the truth w.p. fresh, else from fit_{t-1}
+                 (round 1: the family's fixed real data, if it has some)
         pooled = batch                       (scheme="replace")
                  combine(pooled, batch)      (scheme="accumulate")
-        fit_t  = _fit(pooled)
+        fit_t  = _fit(pooled)                (or _fit(pooled, fit_{t-1}), see below)
 
     With a fresh fraction :math:`\varepsilon > 0` the engine splits the batch: it draws
     :math:`k \sim \mathrm{Bin}(n_t, \varepsilon)` for every replicate, asks for the
@@ -70,6 +71,13 @@ class Family(ABC):
     ``_mix(fit, truth, fresh)``
         The fit whose distribution is the fresh-fraction mixture, if the model is closed
         under mixing (one draw instead of a split).
+    ``_first_batch(B)``
+        The statistics of round 1 when the real data are a fixed data set (a corpus)
+        rather than draws from the truth: the same for every replicate. ``None`` (the
+        default) draws round 1 like every other round.
+    ``_fit_uses_previous`` (bool, default False)
+        When True the engine calls ``_fit(stats, previous)`` with the previous round's
+        fit, for an estimator whose ties are broken towards the previous estimate.
     ``_fast(scheme, fresh, exact)``, ``_run_fast(...)``
         A path that handles every round at once for some settings.
     ``_new_records(B)``, ``_track(records, t, fit)``
@@ -134,6 +142,8 @@ class Family(ABC):
     params: tuple[str, ...] = ()
     #: names of the random streams the family draws from (see the class docstring)
     _roles: tuple[str, ...] = ()
+    #: whether :meth:`_fit` takes the previous round's fit as its second argument
+    _fit_uses_previous: bool = False
 
     # -- the truth ----------------------------------------------------------------------
     def truth(self) -> dict[str, np.ndarray]:
@@ -191,6 +201,11 @@ class Family(ABC):
     def _mix(self, fit: dict, truth: dict, fresh: float) -> dict | None:
         """The fit of the mixture ``fresh * p_truth + (1 - fresh) * p_fit``, or None when
         the model is not closed under mixing (the engine then splits the batch)."""
+        return None
+
+    def _first_batch(self, B: int) -> dict | None:
+        """Statistics of round 1 for ``B`` replicates when the real data are fixed (a
+        corpus); None draws round 1 from the truth like every other round."""
         return None
 
     def _fast(self, scheme: str, fresh: float, exact: bool) -> bool:

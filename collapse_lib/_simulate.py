@@ -219,18 +219,21 @@ def _rounds(family: Family, sizes, rng: _BlockRNG, scheme: str, fresh: float, ex
     """The recursive loop for one block of replicates: yields ``(t, fit_t, batch_t)``.
 
     Round ``t`` draws ``sizes[t - 1]`` observations (from the truth with probability
-    ``fresh``, else from the previous fit), pools their statistics with the earlier ones
-    under accumulate, refits, and updates the family's ``records``.
+    ``fresh``, else from the previous fit; round 1 takes the family's fixed real data
+    when it has some), pools their statistics with the earlier ones under accumulate,
+    refits, and updates the family's ``records``.
     """
     truth = fit = family._initial(rng.size)
     pooled = None
     for t, n in enumerate(sizes.tolist(), start=1):
-        batch = _batch(family, fit, truth, n, rng, fresh, exact)
+        batch = family._first_batch(rng.size) if t == 1 else None
+        if batch is None:
+            batch = _batch(family, fit, truth, n, rng, fresh, exact)
         if scheme == "replace" or pooled is None:
             pooled = batch
         else:
             pooled = family._combine(pooled, batch)
-        fit = family._fit(pooled)
+        fit = family._fit(pooled, fit) if family._fit_uses_previous else family._fit(pooled)
         family._track(records, t, fit)
         yield t, fit, batch
 

@@ -172,3 +172,62 @@ def test_spike_fresh_split_pools_every_observation():
         assert np.isfinite(batch["x"]).sum(axis=1).tolist() == [batch["x"].shape[1]] * 7
         pooled = batch["x"] if pooled is None else np.hstack([pooled, batch["x"]])
     assert pooled.shape == (7, 18)
+
+
+class _CorpusMean(cl.Family):
+    """A Gaussian mean (known variance 1) whose real data are a fixed sample."""
+
+    params = ("mu",)
+    _roles = ("normal",)
+
+    def __init__(self, data):
+        self.data = np.asarray(data, dtype=float)
+        self.mu = 0.0
+
+    def _first_batch(self, B):
+        return {"count": self.data.size, "total": np.full(B, self.data.sum())}
+
+    def _sample(self, fit, size, rng):
+        z = rng.draw("normal", "standard_normal")
+        return {"count": size, "total": size * fit["mu"] + np.sqrt(size) * z}
+
+    def _combine(self, a, b):
+        return {"count": a["count"] + b["count"], "total": a["total"] + b["total"]}
+
+    def _fit(self, stats):
+        return {"mu": stats["total"] / stats["count"]}
+
+
+def test_first_batch_is_the_fixed_real_data_of_round_one():
+    data = [0.5, 1.5, 2.5, 3.5]
+    fam = _CorpusMean(data)
+    for scheme in ("replace", "accumulate"):
+        run = cl.simulate(fam, generations=3, sizes=4, replicates=5, scheme=scheme, seed=1)
+        assert np.all(run["mu"][:, 0] == 0.0)  # round 0: the truth
+        assert np.all(run["mu"][:, 1] == np.mean(data))  # round 1: the corpus, every replicate
+        assert np.unique(run["mu"][:, 2]).size == 5  # round 2: synthetic draws differ
+
+
+class _Nearest(cl.Family):
+    """A family whose estimator returns the previous fit plus the batch mean of draws."""
+
+    params = ("mu",)
+    _roles = ("normal",)
+    _fit_uses_previous = True
+
+    def __init__(self):
+        self.mu = 0.0
+
+    def _sample(self, fit, size, rng):
+        return {"shift": np.ones(rng.size)}
+
+    def _combine(self, a, b):
+        return b
+
+    def _fit(self, stats, previous):
+        return {"mu": previous["mu"] + stats["shift"]}
+
+
+def test_fit_receives_the_previous_fit_when_the_family_asks():
+    run = cl.simulate(_Nearest(), generations=4, sizes=1, replicates=3, seed=0)
+    assert run["mu"].tolist() == [[0.0, 1.0, 2.0, 3.0, 4.0]] * 3
