@@ -7,7 +7,7 @@ errors is accepted, the standard error being estimated from the same sample.
 
 import numpy as np
 import pytest
-from stats_checks import Z, assert_mean_matches
+from helpers import Z, assert_mean_matches
 
 import collapse_lib as cl
 import collapse_lib.theory as th

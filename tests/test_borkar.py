@@ -9,8 +9,8 @@ Generators (nothing from the library's simulator) and accept at most 4 standard 
 
 import numpy as np
 import pytest
+from helpers import Z, assert_mean_matches
 from scipy import stats
-from stats_checks import Z, assert_mean_matches
 
 from collapse_lib import theory as th
 

@@ -8,8 +8,8 @@ proofs are checked on fine grids.
 
 import numpy as np
 import pytest
+from helpers import Z, assert_mean_matches
 from scipy import special, stats
-from stats_checks import Z, assert_mean_matches
 
 from collapse_lib import schedules as sc
 from collapse_lib import theory as th

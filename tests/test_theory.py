@@ -10,15 +10,15 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from scipy import integrate, linalg, special, stats
-from stats_checks import (
+from helpers import (
     Z,
     assert_mean_matches,
     assert_probability_matches,
     assert_variance_matches,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import integrate, linalg, special, stats
 
 from collapse_lib import theory as th
 
