@@ -39,6 +39,7 @@ error used by the chapters and by the test suite's standard-error assertions.
 
 from __future__ import annotations
 
+import json
 import keyword
 import math
 import numbers as _numbers
@@ -342,13 +343,16 @@ def read_published(notebook) -> dict[str, str]:
     Reads the glued outputs that :func:`publish` leaves in the code cells (the data of
     MIME type ``text/plain`` under myst-nb's glue prefix), so that a program can put
     the numbers of an executed chapter into its text without a kernel (see
-    :func:`fill_published`).
+    :func:`fill_published`). A notebook executed by nbclient or nbconvert keeps these
+    outputs. The book build moves them out of the notebooks it writes: after
+    ``make book`` the numbers of chapter ``NAME`` are in
+    ``_build/jupyter_execute/chapters/NAME.glue.json``, which this function reads too.
 
     Parameters
     ----------
     notebook : str, pathlib.Path or mapping
-        Path of an executed ``.ipynb``, or the notebook itself (an ``nbformat``
-        notebook or its JSON as a dict).
+        Path of an executed ``.ipynb`` or of a book build's ``.glue.json``, or the
+        notebook itself (an ``nbformat`` notebook or its JSON as a dict).
 
     Returns
     -------
@@ -377,9 +381,13 @@ def read_published(notebook) -> dict[str, str]:
     {'ratio': '0.667'}
     """
     if isinstance(notebook, (str, Path)):
+        path = Path(notebook)
+        if path.name.endswith(".glue.json"):
+            glued = json.loads(path.read_text(encoding="utf-8"))
+            return {name: out["data"]["text/plain"] for name, out in glued.items()}
         import nbformat
 
-        notebook = nbformat.read(notebook, as_version=4)
+        notebook = nbformat.read(path, as_version=4)
     if not isinstance(notebook, Mapping) or "cells" not in notebook:
         raise TypeError(f"notebook must be a path or a notebook, got {notebook!r:.80}")
     published = {}
