@@ -3,8 +3,9 @@
 #   make book       build the HTML book into _build/html (chapters executed, zero warnings)
 #   make student    build the student edition (no solutions) into _build/student/_build/html
 #   make student-notebooks  zip the student notebooks into _build/student-notebooks.zip
-#   make test       run every test (library, chapters, sync, full book build, browser)
-#   make test-fast  skip the slow, book-build and browser tests
+#   make test       lint, then every test (library and its doctests, chapters, sync,
+#                   full book build, browser)
+#   make test-fast  lint, then skip the slow, book-build and browser tests
 #   make lint       ruff lint and format check
 #   make lab        open the chapters as notebooks in JupyterLab
 #   make clean      remove build products (keeps .venv and node_modules)
@@ -34,7 +35,7 @@ LIB_HASH = $(shell find collapse_lib benchmarks -type f \( -name '*.py' -o -name
 .PHONY: book student student-notebooks setup vendor test test-fast lint lab clean help
 
 help:
-	@sed -n '3,12p' Makefile
+	@sed -n '3,13p' Makefile
 
 # --- environment -------------------------------------------------------------------
 
@@ -102,13 +103,14 @@ student-notebooks: setup
 
 # --- tests -------------------------------------------------------------------------
 
-test: setup vendor
+test: setup vendor lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-test-fast: setup
+test-fast: setup lint
 	$(BIN)/python -m pytest -m "not slow and not book and not browser" $(PYTEST_ARGS)
 
-# Lint and format check of the library, tests, benchmarks and tools (ruff, pinned in the lock).
+# Lint and format check of the library, tests, benchmarks, tools and the chapters' code
+# (ruff, pinned in the lock; the paired notebooks are linted, never formatted).
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

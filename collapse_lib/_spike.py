@@ -356,7 +356,7 @@ class SpikeUniform(Family):
     single background point in the *capture zone* can take the MLE, and the synthetic
     data then keep it there: a counterexample in the spirit of Barzilai and Shamir
     (2025), who show that smoothness assumptions cannot be dropped. This construction
-    is ours, not the paper's; its mathematics is in :mod:`collapse_lib._spike`.
+    is ours, not the paper's; its mathematics is in the private module ``collapse_lib._spike``.
 
     Parameters
     ----------

@@ -1,16 +1,20 @@
 r"""The figures the book repeats, in one consistent style.
 
-* :func:`fan_chart` — quantile bands of a parameter over generations, with an optional
-  theory curve;
+* :func:`fan_chart` — quantile bands of a parameter over the rounds, with an optional
+  theory curve; :func:`quantile_lines` — exact quantile curves to compare with them;
 * :func:`sample_paths` — a few individual trajectories;
 * :func:`survival_curve` — the empirical :math:`P(T > t)` of a collapse time, with an
   optional theory curve (:func:`empirical_survival` gives the numbers);
+* :func:`muller_plot`, :func:`atom_cloud`, :func:`rank_frequency` — the frequencies of a
+  categorical model: stacked over the rounds, as discs in the plane, against their rank;
+* :func:`spike_capture` — the observation that captures the MLE of a spike family;
 * :func:`use_book_style` — colour-blind-safe colours (Okabe and Ito's palette) on an
   opaque white figure, so that figures stay readable on a dark page.
 
 Every helper draws on ``ax`` when given (else on a new figure) and returns the Axes.
 Inputs follow :class:`collapse_lib.Run`: ``values`` has shape
-``(replicates, len(generations))``, e.g. ``run["sigma2"]`` with ``run.rounds``.
+``(replicates, len(rounds))``, e.g. ``run["sigma2"]`` with the recorded rounds
+``run.rounds``.
 """
 
 from __future__ import annotations
@@ -34,15 +38,15 @@ __all__ = [
     "book_style",
     "use_book_style",
     "fan_chart",
+    "quantile_lines",
     "sample_paths",
     "empirical_survival",
     "survival_curve",
     "muller_plot",
     "atom_cloud",
+    "rank_frequency",
     "SpikeCapture",
     "spike_capture",
-    "quantile_lines",
-    "rank_frequency",
 ]
 
 #: Okabe–Ito colour-blind-safe palette (Okabe and Ito, 2008), black left out.
@@ -64,6 +68,21 @@ def book_style() -> dict:
 
     White, opaque figure and axes backgrounds (also when saved: ``savefig.transparent``
     is off), the Okabe–Ito colour cycle, light grid, no top/right spines.
+
+    Returns
+    -------
+    dict
+        ``rcParams`` name -> value.
+
+    Examples
+    --------
+    Use it for one figure only, without changing the global settings:
+
+    >>> import matplotlib as mpl
+    >>> from collapse_lib.plotting import PALETTE, book_style
+    >>> with mpl.rc_context(book_style()):
+    ...     mpl.rcParams["axes.prop_cycle"].by_key()["color"][0] == PALETTE["blue"]
+    True
     """
     return {
         "axes.prop_cycle": cycler(color=list(PALETTE.values())),
@@ -84,7 +103,23 @@ def book_style() -> dict:
 
 
 def use_book_style() -> None:
-    """Apply :func:`book_style` to ``matplotlib.rcParams`` (call once per chapter)."""
+    """Apply :func:`book_style` to ``matplotlib.rcParams`` for the rest of the session.
+
+    The chapters get it from their setup line (importing :mod:`collapse_lib.book`).
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> import matplotlib as mpl
+    >>> from collapse_lib.plotting import use_book_style
+    >>> with mpl.rc_context():  # restore the previous settings afterwards
+    ...     use_book_style()
+    ...     mpl.rcParams["savefig.transparent"]
+    False
+    """
     mpl.rcParams.update(book_style())
 
 
@@ -100,18 +135,17 @@ def _axes(ax):
     return ax
 
 
-def _series(generations, values):
-    """Validate ``generations`` (1-D ints) and ``values`` (2-D, one column per generation)."""
-    g = _as_int_array("generations", generations, minimum=0)
+def _series(rounds, values):
+    """Validate ``rounds`` (1-D ints) and ``values`` (2-D, one column per round)."""
+    g = _as_int_array("rounds", rounds, minimum=0)
     if g.ndim != 1 or g.size == 0:
-        raise ValueError(f"generations must be a non-empty 1-D array, got shape {g.shape}")
+        raise ValueError(f"rounds must be a non-empty 1-D array, got shape {g.shape}")
     v = _as_real_array("values", values)
     if v.ndim == 1:
         v = v[None, :]
     if v.ndim != 2 or v.shape[1] != g.size:
         raise ValueError(
-            f"values must have shape (replicates, {g.size}) to match generations, "
-            f"got shape {v.shape}"
+            f"values must have shape (replicates, {g.size}) to match rounds, got shape {v.shape}"
         )
     return g, v
 
@@ -144,7 +178,7 @@ def _finish(ax, xlabel, ylabel, log, legend):
 
 
 def fan_chart(
-    generations,
+    rounds,
     values,
     *,
     quantiles=(0.05, 0.25, 0.5, 0.75, 0.95),
@@ -156,25 +190,25 @@ def fan_chart(
     ylabel=None,
     theory_label="theory",
 ):
-    r"""Quantile bands of ``values`` over generations, median line and optional theory.
+    r"""Quantile bands of ``values`` over the rounds, median line and optional theory.
 
     For each pair of quantiles symmetric in the list (outermost first) a band is
     shaded, darker towards the centre; the median across replicates is drawn as a line.
 
     Parameters
     ----------
-    generations : array_like of int
-        Recorded generations, 1-D (``run.rounds``).
+    rounds : array_like of int
+        Recorded rounds :math:`t`, 1-D (``run.rounds``).
     values : array_like
-        Shape ``(replicates, len(generations))`` (``run[name]``), finite; a 1-D array is
+        Shape ``(replicates, len(rounds))`` (``run[name]``), finite; a 1-D array is
         a single replicate.
     quantiles : sequence of float, optional
         Increasing levels in :math:`(0, 1)`; ``q[i]`` and ``q[-1-i]`` bound band ``i``
         (a middle 0.5 only marks the median, which is always drawn).
     theory : array_like or callable, optional
-        Theory curve at ``generations`` (same length) or a function of the generations,
-        drawn dashed in black. A curve for every generation ``0..G`` from
-        :mod:`collapse_lib.theory` is aligned with ``curve[run.rounds]``.
+        Theory curve at ``rounds`` (same length) or a function of the rounds, drawn
+        dashed in black. A curve for every round ``0..G`` from :mod:`collapse_lib.theory`
+        is aligned with ``curve[run.rounds]``.
     ax : matplotlib.axes.Axes, optional
     label : str, optional
         Legend label of the median line (the bands are labelled by their levels).
@@ -188,8 +222,23 @@ def fan_chart(
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    Two hundred random walks over ten rounds, against their exact mean 0:
+
+    >>> import matplotlib.pyplot as plt
+    >>> import numpy as np
+    >>> from collapse_lib.plotting import fan_chart
+    >>> rounds = np.arange(11)
+    >>> steps = np.random.default_rng(1).standard_normal((200, 10))
+    >>> values = np.hstack([np.zeros((200, 1)), np.cumsum(steps, axis=1)])
+    >>> ax = fan_chart(rounds, values, theory=np.zeros(11), label="median")
+    >>> len(ax.collections)  # the 5-95 % and 25-75 % bands
+    2
+    >>> plt.close(ax.figure)
     """
-    g, v = _series(generations, values)
+    g, v = _series(rounds, values)
     q = _as_real_array("quantiles", quantiles, ndim=1)
     if q.size == 0 or np.any((q <= 0) | (q >= 1)) or np.any(np.diff(q) <= 0):
         raise ValueError(f"quantiles must be increasing levels in (0, 1), got {quantiles!r}")
@@ -213,16 +262,16 @@ def fan_chart(
 
 
 def sample_paths(
-    generations, values, *, n=20, ax=None, label=None, color=None, log=False, ylabel=None, alpha=0.6
+    rounds, values, *, n=20, ax=None, label=None, color=None, log=False, ylabel=None, alpha=0.6
 ):
     """Draw the first ``n`` replicate trajectories of ``values``.
 
     Parameters
     ----------
-    generations : array_like of int
-        Recorded generations, 1-D.
+    rounds : array_like of int
+        Recorded rounds, 1-D (``run.rounds``).
     values : array_like
-        Shape ``(replicates, len(generations))``, finite.
+        Shape ``(replicates, len(rounds))``, finite.
     n : int, optional
         Number of paths, :math:`\\ge 1` (fewer if there are fewer replicates). The first
         replicates are taken, so the choice is reproducible.
@@ -234,8 +283,19 @@ def sample_paths(
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import numpy as np
+    >>> from collapse_lib.plotting import sample_paths
+    >>> values = np.cumsum(np.random.default_rng(2).standard_normal((50, 11)), axis=1)
+    >>> ax = sample_paths(np.arange(11), values, n=5, label="five replicates")
+    >>> len(ax.lines)
+    5
+    >>> plt.close(ax.figure)
     """
-    g, v = _series(generations, values)
+    g, v = _series(rounds, values)
     n = _check_int("n", n, minimum=1)
     ax = _axes(ax)
     for i, path in enumerate(v[:n]):
@@ -263,6 +323,18 @@ def empirical_survival(times, horizon=None):
     -------
     t, survival : numpy.ndarray
         ``t = 0, 1, ..., horizon`` and the fraction of cases with :math:`T > t`.
+
+    Examples
+    --------
+    Four runs: collapse at rounds 1, 3 and 3, and one that had not collapsed by the
+    end (``-1``):
+
+    >>> from collapse_lib.plotting import empirical_survival
+    >>> t, survival = empirical_survival([1, 3, 3, -1], horizon=4)
+    >>> t
+    array([0, 1, 2, 3, 4])
+    >>> survival
+    array([1.  , 0.75, 0.75, 0.25, 0.25])
     """
     T = _as_int_array("times", times, minimum=-1).ravel()
     if T.size == 0:
@@ -303,6 +375,20 @@ def survival_curve(
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    Geometric collapse times with success probability 0.2 against their exact survival
+    function :math:`0.8^t`:
+
+    >>> import matplotlib.pyplot as plt
+    >>> import numpy as np
+    >>> from collapse_lib.plotting import survival_curve
+    >>> times = np.random.default_rng(3).geometric(0.2, size=1000)
+    >>> ax = survival_curve(times, horizon=30, theory=lambda t: 0.8**t, log=True)
+    >>> len(ax.lines), ax.get_legend_handles_labels()[1]
+    (2, ['theory'])
+    >>> plt.close(ax.figure)
     """
     t, s = empirical_survival(times, horizon)
     ax = _axes(ax)
@@ -313,20 +399,20 @@ def survival_curve(
     return _finish(ax, "generation $t$", ylabel, log, label is not None or theory is not None)
 
 
-def muller_plot(generations, probs, *, ax=None, colors=None, labels=None, ylabel="frequency"):
-    r"""Stacked frequencies of the categories of one replicate over generations.
+def muller_plot(rounds, probs, *, ax=None, colors=None, labels=None, ylabel="frequency"):
+    r"""Stacked frequencies of the categories of one replicate over the rounds.
 
     Draws the frequencies :math:`P_{t,1}, \dots, P_{t,K}` on top of each other, so
-    each generation's column fills :math:`[0, 1]`: a category that dies leaves a band
+    each round's column fills :math:`[0, 1]`: a category that dies leaves a band
     of zero width, and total collapse is a single band filling the plot (the *Muller
     plot* of population genetics).
 
     Parameters
     ----------
-    generations : array_like of int
-        Recorded generations, 1-D (``run.rounds``).
+    rounds : array_like of int
+        Recorded rounds, 1-D (``run.rounds``).
     probs : array_like
-        Shape ``(len(generations), K)``, rows non-negative and summing to 1 (one
+        Shape ``(len(rounds), K)``, rows non-negative and summing to 1 (one
         replicate of ``run["probs"]``, e.g. ``run["probs"][0]``).
     ax : matplotlib.axes.Axes, optional
     colors : sequence of colours, optional
@@ -338,14 +424,26 @@ def muller_plot(generations, probs, *, ax=None, colors=None, labels=None, ylabel
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    Three types, the last one dying at round 2:
+
+    >>> import matplotlib.pyplot as plt
+    >>> from collapse_lib.plotting import muller_plot
+    >>> probs = [[0.5, 0.3, 0.2], [0.6, 0.3, 0.1], [0.7, 0.3, 0.0]]
+    >>> ax = muller_plot([0, 1, 2], probs, labels=["a", "b", "c"])
+    >>> len(ax.collections)  # one band per type
+    3
+    >>> plt.close(ax.figure)
     """
-    g = _as_int_array("generations", generations, minimum=0)
+    g = _as_int_array("rounds", rounds, minimum=0)
     if g.ndim != 1 or g.size == 0:
-        raise ValueError(f"generations must be a non-empty 1-D array, got shape {g.shape}")
+        raise ValueError(f"rounds must be a non-empty 1-D array, got shape {g.shape}")
     p = _as_real_array("probs", probs)
     if p.ndim != 2 or p.shape[0] != g.size:
         raise ValueError(
-            f"probs must have shape ({g.size}, K) to match generations, got shape {p.shape}"
+            f"probs must have shape ({g.size}, K) to match rounds, got shape {p.shape}"
         )
     if np.any(p < 0) or not np.allclose(p.sum(axis=1), 1.0, atol=1e-9):
         raise ValueError("probs must have non-negative rows summing to 1")
@@ -391,6 +489,18 @@ def atom_cloud(points, weights, *, ax=None, colors=None, max_area=400.0, min_are
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    Four atoms, one of them dead (weight 0, not drawn):
+
+    >>> import matplotlib.pyplot as plt
+    >>> from collapse_lib.plotting import atom_cloud
+    >>> points = [[0, 0], [1, 0], [0, 1], [1, 1]]
+    >>> ax = atom_cloud(points, [0.5, 0.25, 0.25, 0.0])
+    >>> len(ax.collections[0].get_offsets())
+    3
+    >>> plt.close(ax.figure)
     """
     xy = _as_real_array("points", points)
     if xy.ndim != 2 or xy.shape[1] != 2:
@@ -484,6 +594,17 @@ def spike_capture(family, n, *, seed, max_rounds=200, window=0.012, ax=None):
     ValueError
         If ``family`` is not a spike family, or no capture happens within
         ``max_rounds`` (try another seed or more rounds).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import collapse_lib as cl
+    >>> capture = cl.plotting.spike_capture(cl.SpikeUniform(), 50, seed=6)
+    >>> capture.theta != cl.SpikeUniform().theta  # the MLE has left the truth
+    True
+    >>> capture.threshold < capture.theta <= 1.0  # from inside the capture zone
+    True
+    >>> plt.close(capture.ax.figure)
     """
     if not isinstance(family, SpikeUniform):
         raise ValueError(f"family must be a SpikeUniform, got {family!r}")
@@ -549,9 +670,9 @@ def spike_capture(family, n, *, seed, max_rounds=200, window=0.012, ax=None):
 
 
 def quantile_lines(
-    generations, curves, *, ax=None, label="exact quantiles", log=False, ylabel=None, color="black"
+    rounds, curves, *, ax=None, label="exact quantiles", log=False, ylabel=None, color="black"
 ):
-    r"""Theory quantiles over generations: one thin dashed line per level.
+    r"""Theory quantiles over the rounds: one thin dashed line per level.
 
     The companion of :func:`fan_chart` when the theory gives whole quantile curves
     (e.g. :func:`collapse_lib.theory.log_variance_quantile`) rather than one mean curve:
@@ -559,11 +680,11 @@ def quantile_lines(
 
     Parameters
     ----------
-    generations : array_like of int
-        Generations, 1-D.
+    rounds : array_like of int
+        Rounds, 1-D.
     curves : array_like
-        Shape ``(levels, len(generations))``: row ``i`` is the quantile of level
-        ``q[i]`` at each generation (exponentiate log-scale quantiles first).
+        Shape ``(levels, len(rounds))``: row ``i`` is the quantile of level
+        ``q[i]`` at each round (exponentiate log-scale quantiles first).
     ax : matplotlib.axes.Axes, optional
     label : str or None, optional
         Legend label, put on the first line only.
@@ -574,8 +695,21 @@ def quantile_lines(
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    The 5 % and 95 % quantiles of a Gaussian random walk, :math:`\pm 1.645 \sqrt{t}`:
+
+    >>> import matplotlib.pyplot as plt
+    >>> import numpy as np
+    >>> from collapse_lib.plotting import quantile_lines
+    >>> t = np.arange(11)
+    >>> ax = quantile_lines(t, np.vstack([-1.645 * np.sqrt(t), 1.645 * np.sqrt(t)]))
+    >>> len(ax.lines), ax.get_legend_handles_labels()[1]
+    (2, ['exact quantiles'])
+    >>> plt.close(ax.figure)
     """
-    g, v = _series(generations, curves)
+    g, v = _series(rounds, curves)
     ax = _axes(ax)
     for i, row in enumerate(v):
         ax.plot(
@@ -607,6 +741,17 @@ def rank_frequency(probs, *, ax=None, label=None, color=None, linestyle="-"):
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    A Zipf law over five words, one of them lost:
+
+    >>> import matplotlib.pyplot as plt
+    >>> from collapse_lib.plotting import rank_frequency
+    >>> ax = rank_frequency([0.1, 0.4, 0.0, 0.2, 0.3])
+    >>> ax.lines[0].get_ydata()
+    array([0.4, 0.3, 0.2, 0.1])
+    >>> plt.close(ax.figure)
     """
     p = _as_real_array("probs", probs, ndim=1)
     if np.any(p < 0):

@@ -23,7 +23,7 @@ listed strings). It works in two modes:
 
 ``mode="auto"`` picks ``"static"`` when the environment variable
 :data:`MODE_ENV` equals ``"static"`` (the book build sets it, see
-:mod:`collapse_lib.sphinxext`) and ``"live"`` otherwise.
+``collapse_lib.sphinxext``) and ``"live"`` otherwise.
 """
 
 from __future__ import annotations
@@ -149,6 +149,14 @@ class Explorer(ipywidgets.VBox):
         values in control order. Empty in live mode.
     links : tuple of ipywidgets.Link
         Static mode: the ``jslink`` from each control to each stack of its level.
+
+    Examples
+    --------
+    >>> from collapse_lib.widgets import explore
+    >>> explorer = explore(lambda fig, n: fig.add_subplot().plot(range(n)), {"n": [2, 3]},
+    ...                    mode="live")
+    >>> type(explorer).__name__, list(explorer.controls), explorer.frames
+    ('Explorer', ['n'], {})
     """
 
     def __init__(self, mode, controls, figure, frames, links, header):
@@ -217,6 +225,25 @@ def explore(
         For an empty ``controls`` or control, unsorted or repeated values, an
         unknown default, a bad ``figsize`` or ``mode``, or, in static mode, a
         grid whose frames exceed the page budget.
+
+    Examples
+    --------
+    A line whose slope follows a slider and whose style follows toggle buttons:
+
+    >>> from collapse_lib.widgets import explore
+    >>> def plot(fig, slope, style):
+    ...     ax = fig.add_subplot()
+    ...     ax.plot([0, 1], [0, slope], linestyle=style)
+    >>> explorer = explore(plot, {"slope": [0.5, 1.0, 2.0], "style": ["-", ":"]},
+    ...                    title="A line", mode="live")
+    >>> explorer.mode, explorer.controls["slope"].value, explorer.controls["style"].value
+    ('live', 1.0, '-')
+
+    In the static book every combination of values is drawn once (3 x 2 frames):
+
+    >>> static = explore(plot, {"slope": [0.5, 1.0, 2.0], "style": ["-", ":"]}, mode="static")
+    >>> len(static.frames), sorted(static.frames)[0]
+    (6, (0.5, '-'))
     """
     if not callable(plot):
         raise TypeError(f"plot must be callable as plot(fig, **values), got {plot!r}")

@@ -8,7 +8,7 @@ against exact computation and independent Monte Carlo in ``test_theory_*.py``.
 
 import numpy as np
 import pytest
-from stats_checks import assert_mean_matches, assert_probability_matches
+from helpers import assert_mean_matches, assert_probability_matches
 
 import collapse_lib as cl
 import collapse_lib.theory as th

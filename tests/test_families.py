@@ -6,7 +6,7 @@ example of the ``Family`` docstring plugging into the engine) is in ``test_simul
 
 import numpy as np
 import pytest
-from stats_checks import assert_mean_matches
+from helpers import assert_mean_matches
 
 import collapse_lib as cl
 

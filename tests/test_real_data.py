@@ -8,8 +8,8 @@ themselves are tested in ``test_theory_words.py`` and ``test_theory_multivariate
 
 import numpy as np
 import pytest
+from helpers import assert_mean_matches, assert_variance_matches
 from scipy import stats
-from stats_checks import assert_mean_matches, assert_variance_matches
 
 import collapse_lib as cl
 from collapse_lib import theory

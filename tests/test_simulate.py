@@ -12,8 +12,8 @@ import doctest
 
 import numpy as np
 import pytest
+from helpers import assert_mean_matches, assert_variance_matches
 from scipy import stats
-from stats_checks import assert_mean_matches, assert_variance_matches
 
 import collapse_lib as cl
 from collapse_lib import _gaussian, _simulate

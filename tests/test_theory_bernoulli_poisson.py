@@ -8,8 +8,8 @@ inequalities used in the book's survival bounds are checked on fine grids.
 
 import numpy as np
 import pytest
+from helpers import assert_mean_matches, assert_probability_matches
 from scipy import stats
-from stats_checks import assert_mean_matches, assert_probability_matches
 
 from collapse_lib import schedules as sc
 from collapse_lib import theory as th

@@ -9,8 +9,8 @@ own seeded Generators. Monte Carlo comparisons allow 4 standard errors.
 
 import numpy as np
 import pytest
+from helpers import Z, assert_mean_matches, assert_probability_matches
 from scipy import integrate, special, stats
-from stats_checks import Z, assert_mean_matches, assert_probability_matches
 
 from collapse_lib import theory as th
 

@@ -10,10 +10,10 @@ import math
 
 import numpy as np
 import pytest
+from helpers import assert_probability_matches, assert_variance_matches
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import integrate, stats
-from stats_checks import assert_probability_matches, assert_variance_matches
 
 from collapse_lib import theory as th
 

@@ -10,10 +10,10 @@ sample. The inequalities used in the book's proofs are checked on fine grids.
 
 import numpy as np
 import pytest
+from helpers import assert_mean_matches, assert_variance_matches
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import integrate, special, stats
-from stats_checks import assert_mean_matches, assert_variance_matches
 
 from collapse_lib import schedules as sc
 from collapse_lib import theory as th

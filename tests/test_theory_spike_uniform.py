@@ -7,7 +7,7 @@ seeded Generators, within 4 standard errors; the comparison with the simulator i
 
 import numpy as np
 import pytest
-from stats_checks import assert_probability_matches
+from helpers import assert_probability_matches
 
 from collapse_lib import _spike as sp
 from collapse_lib import theory as th

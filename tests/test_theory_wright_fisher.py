@@ -11,8 +11,8 @@ import math
 
 import numpy as np
 import pytest
+from helpers import Z, assert_mean_matches
 from scipy import linalg, special
-from stats_checks import Z, assert_mean_matches
 
 from collapse_lib import theory as th
 

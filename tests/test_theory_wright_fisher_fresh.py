@@ -9,10 +9,10 @@ from the same sample.
 
 import numpy as np
 import pytest
+from helpers import assert_mean_matches, assert_probability_matches, assert_variance_matches
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import linalg, stats
-from stats_checks import assert_mean_matches, assert_probability_matches, assert_variance_matches
 
 from collapse_lib import theory as th
 

@@ -1,13 +1,13 @@
 """collapse_lib.simulate against the closed forms of collapse_lib.theory.
 
 Each check compares a seeded simulation with theory within 4 standard errors estimated
-from the simulated sample (helpers from ``test_theory``); exact chain computations
+from the simulated sample (the assertions of ``helpers``); exact chain computations
 (transition-matrix powers) stand in where theory is a distribution rather than a moment.
 """
 
 import numpy as np
 import pytest
-from stats_checks import (
+from helpers import (
     assert_mean_matches,
     assert_probability_matches,
     assert_variance_matches,

@@ -3,7 +3,6 @@
 import base64
 import io
 import math
-import os
 import time
 
 import ipywidgets
@@ -15,7 +14,7 @@ from IPython.utils.capture import capture_output
 from matplotlib.figure import Figure
 from PIL import Image
 
-from collapse_lib import sphinxext, widgets
+from collapse_lib import widgets
 from collapse_lib.widgets import DPI, MODE_ENV, explore
 
 
@@ -150,13 +149,6 @@ def test_mode_from_environment(monkeypatch):
     assert explore(Recorder(), {"n": [1, 2]}, mode="live").mode == "live"
     monkeypatch.setenv(MODE_ENV, "live")
     assert explore(Recorder(), {"n": [1, 2]}).mode == "live"
-
-
-def test_sphinx_extension_sets_static_mode(monkeypatch):
-    monkeypatch.setenv(MODE_ENV, "live")  # restored after the test
-    meta = sphinxext.setup(app=None)
-    assert os.environ[MODE_ENV] == "static"
-    assert meta["parallel_read_safe"] and meta["parallel_write_safe"]
 
 
 # --------------------------------------------------------------------------- static mode
