@@ -104,16 +104,29 @@ def _walk_invert(nodes, y, kind):
 
 
 def _walk_probability(y, t, a, d, upper):
-    """``P(S_t <= y)`` (or ``> y`` if ``upper``) broadcast over ``y`` and ``t``, t = 0 allowed."""
+    """``P(S_t <= y)`` (or ``> y`` if ``upper``) broadcast over ``y`` and ``t``, t = 0 allowed.
+
+    Beyond the reach of :func:`_walk_nodes` (10 standard deviations of the bulk plus the
+    exponential left tail) the law holds less than about :math:`e^{-45}`: there the
+    probability is its limit 0 or 1, which also keeps the number of nodes bounded.
+    """
     y, t = np.broadcast_arrays(np.asarray(y, dtype=float), t)
     out = np.where(y >= 0, 0.0 if upper else 1.0, 1.0 if upper else 0.0)  # t = 0: S_0 = 0
     moving = t > 0
     if np.any(moving):
         ym, tm = y[moving], t[moving].astype(float)
         m = tm * (special.digamma(a) + np.log(2.0 / d))
-        out[moving] = _walk_invert(
-            _walk_nodes(tm, a, d, np.abs(ym - m)), ym, "sf" if upper else "cdf"
-        )
+        bulk = 10.0 * np.sqrt(tm * special.polygamma(1, a)) + _CF_TAIL / a + 1.0
+        above = ym - m > bulk
+        below = m - ym > bulk
+        inside = ~(above | below)
+        part = np.where(above, 0.0 if upper else 1.0, 1.0 if upper else 0.0)
+        if np.any(inside):
+            yi, ti = ym[inside], tm[inside]
+            part[inside] = _walk_invert(
+                _walk_nodes(ti, a, d, np.abs(yi - m[inside])), yi, "sf" if upper else "cdf"
+            )
+        out[moving] = part
     return out
 
 
