@@ -14,6 +14,9 @@ import pytest
 from numpydoc.docscrape import FunctionDoc
 
 DOCUMENTED = [
+    "collapse_lib",
+    "collapse_lib.schedules",
+    "collapse_lib.theory",
     "collapse_lib.book",
     "collapse_lib.data",
     "collapse_lib.plotting",
