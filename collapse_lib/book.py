@@ -53,6 +53,7 @@ import numpy as np
 import collapse_lib as cl
 
 from . import plotting
+from ._validate import _check_keys
 
 __all__ = [
     "cl",
@@ -232,15 +233,7 @@ def publish(numbers: Mapping, formats: Mapping | None = None, *, namespace=None)
     """
     if not isinstance(numbers, Mapping):
         raise TypeError(f"numbers must be a mapping name -> value, got {numbers!r}")
-    formats = {} if formats is None else formats
-    if not isinstance(formats, Mapping):
-        raise TypeError(f"formats must be a mapping name -> format spec or None, got {formats!r}")
-    unknown = [name for name in formats if name not in numbers]
-    if unknown:
-        raise ValueError(
-            f"formats names {unknown!r}, which numbers does not hold; "
-            f"numbers holds {list(numbers)!r}"
-        )
+    formats = _check_keys("formats", formats, of="numbers", allowed=numbers)
     published = {}
     for name, value in numbers.items():
         if not isinstance(name, str):

@@ -183,12 +183,12 @@ def fan_chart(
     *,
     quantiles=(0.05, 0.25, 0.5, 0.75, 0.95),
     theory=None,
+    theory_label="theory",
     ax=None,
     label=None,
     color=None,
     log=False,
     ylabel=None,
-    theory_label="theory",
 ):
     r"""Quantile bands of ``values`` over the rounds, median line and optional theory.
 
@@ -209,6 +209,8 @@ def fan_chart(
         Theory curve at ``rounds`` (same length) or a function of the rounds, drawn
         dashed in black. A curve for every round ``0..G`` from :mod:`collapse_lib.theory`
         is aligned with ``curve[run.rounds]``.
+    theory_label : str, optional
+        Legend label of the theory curve.
     ax : matplotlib.axes.Axes, optional
     label : str, optional
         Legend label of the median line (the bands are labelled by their levels).
@@ -217,7 +219,6 @@ def fan_chart(
     log : bool, optional
         Logarithmic y axis (values :math:`\le 0` are then not shown).
     ylabel : str, optional
-    theory_label : str, optional
 
     Returns
     -------

@@ -44,6 +44,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import NullLocator
 from PIL import Image
 
+from ._validate import _check_keys
+
 __all__ = ["DPI", "MODE_ENV", "PAGE_BUDGET_BYTES", "Explorer", "explore"]
 
 #: Environment variable that selects the mode of ``explore(..., mode="auto")``.
@@ -312,15 +314,7 @@ def _validate_controls(controls, defaults):
         raise TypeError(f"controls must be a dict name -> sequence of values, got {controls!r}")
     if not controls:
         raise ValueError("controls must name at least one control, got an empty dict")
-    if defaults is None:
-        defaults = {}
-    if not isinstance(defaults, Mapping):
-        raise TypeError(f"defaults must be a dict name -> value or None, got {defaults!r}")
-    unknown = [k for k in defaults if k not in controls]
-    if unknown:
-        raise ValueError(
-            f"defaults names unknown controls {unknown!r}; controls are {list(controls)!r}"
-        )
+    defaults = _check_keys("defaults", defaults, of="controls", allowed=controls)
     return [
         _Control(name, _validate_values(name, values), defaults.get(name))
         for name, values in controls.items()

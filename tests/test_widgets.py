@@ -304,7 +304,7 @@ def test_plot_errors_propagate():
             {"n": [1, 2]},
             {"defaults": {"m": 1}},
             ValueError,
-            r"defaults names unknown controls \['m'\]",
+            r"defaults names \['m'\], which controls does not hold",
         ),
         ({"n": [1, 2]}, {"defaults": {"n": 3}}, ValueError, r"defaults\['n'\] = 3 is not one of"),
         (
@@ -313,7 +313,7 @@ def test_plot_errors_propagate():
             ValueError,
             r"defaults\['s'\] = 'b' is not one of",
         ),
-        ({"n": [1, 2]}, {"defaults": [1]}, TypeError, "defaults must be a dict"),
+        ({"n": [1, 2]}, {"defaults": [1]}, TypeError, "defaults must be a mapping"),
         ({"n": [1, 2]}, {"mode": "html"}, ValueError, "mode must be one of"),
         ({"n": [1, 2]}, {"figsize": 7}, TypeError, "figsize must be a pair"),
         ({"n": [1, 2]}, {"figsize": (7, 0)}, ValueError, "figsize must be two positive"),
