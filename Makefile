@@ -5,8 +5,9 @@
 #   make student-notebooks  the hand-out archive _build/student-notebooks.zip
 #   make pdf        the PDF of the book (with solutions) into _build/latex, linked from the HTML
 #   make student-pdf  the PDF of the student edition
-#   make test       run every test (library, chapters, sync, book builds, PDFs, browser)
-#   make test-fast  skip the slow, book-build and browser tests
+#   make test       lint, then every test (library and its doctests, chapters, sync,
+#                   book builds, PDFs, hand-out, browser)
+#   make test-fast  lint, then skip the slow, book-build and browser tests
 #   make lint       ruff lint and format check
 #   make lab        open the chapters as notebooks in JupyterLab
 #   make clean      remove build products (keeps .venv and node_modules)
@@ -38,7 +39,7 @@ LIB_HASH = $(shell find collapse_lib benchmarks -type f \( -name '*.py' -o -name
 	setup vendor test test-fast lint lab clean help
 
 help:
-	@sed -n '3,16p' Makefile
+	@sed -n '3,18p' Makefile
 
 # --- environment -------------------------------------------------------------------
 
@@ -120,7 +121,7 @@ student-notebooks: $(HANDOUT_VENV)/.stamp
 
 # Refresh requirements/handout.txt after a change of the lock: resolve the hand-out's
 # packages in a fresh environment, constrained to the versions of lock.txt and lab.txt.
-HANDOUT_PACKAGES := numpy scipy matplotlib ipywidgets ipykernel myst-nb wordfreq scikit-learn \
+HANDOUT_PACKAGES := numpy scipy matplotlib ipywidgets ipykernel myst-nb wordfreq scikit-learn xarray tqdm \
 	jupyterlab jupyterlab_myst nbconvert
 handout-requirements:
 	rm -rf _build/handout-resolve && $(PYTHON) -m venv _build/handout-resolve
@@ -154,13 +155,14 @@ student-pdf: tex-check student
 
 # --- tests -------------------------------------------------------------------------
 
-test: setup vendor
+test: setup vendor lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-test-fast: setup
+test-fast: setup lint
 	$(BIN)/python -m pytest -m "not slow and not book and not browser" $(PYTEST_ARGS)
 
-# Lint and format check of the library, tests, benchmarks and tools (ruff, pinned in the lock).
+# Lint and format check of the library, tests, benchmarks, tools and the chapters' code
+# (ruff, pinned in the lock; the paired notebooks are linted, never formatted).
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

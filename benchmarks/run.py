@@ -256,6 +256,19 @@ def _child(name, cfg):
 # --- the parent: run every case, compute ratios, format -------------------------------
 
 
+def machine(load_start):
+    """The machine a benchmark ran on, with the 1-minute load average at its start and now."""
+    return {
+        "platform": platform.platform(),
+        "processor": platform.processor() or platform.machine(),
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        # 1-minute load averages: other work on the machine inflates the times
+        "load_start": load_start,
+        "load_end": os.getloadavg()[0],
+    }
+
+
 def run_all(mode="full", *, echo=None):
     """Run every case of ``mode`` in a child process; return the results as a dict."""
     cfg = MODES[mode]
@@ -293,15 +306,7 @@ def run_all(mode="full", *, echo=None):
         "mode": mode,
         "config": cfg,
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {
-            "platform": platform.platform(),
-            "processor": platform.processor() or platform.machine(),
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            # 1-minute load averages: other work on the machine inflates the times
-            "load_start": load_start,
-            "load_end": os.getloadavg()[0],
-        },
+        "machine": machine(load_start),
         "versions": {
             "collapse_lib": collapse_lib.__version__,
             "numpy": np.__version__,

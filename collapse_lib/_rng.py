@@ -20,21 +20,47 @@ import numpy as np
 #: Number of replicates that share one set of random streams.
 CHUNK = 512
 
+#: Number of array elements drawn at once when a round draws its observations.
+_PIECE = 1 << 18
+
+
+def _pieces(n: int, width: int):
+    """``(offset, rows)`` pairs that split ``n`` observations into pieces of about
+    ``_PIECE`` elements, where one observation of every replicate takes ``width``."""
+    rows = max(1, _PIECE // max(width, 1))
+    done = 0
+    while done < n:
+        step = min(rows, n - done)
+        yield done, step
+        done += step
+
 
 def _as_seed_sequence(seed) -> np.random.SeedSequence:
-    """Turn ``seed`` (None, a non-negative int or a SeedSequence) into a SeedSequence."""
+    """The root ``SeedSequence`` of a run, from any accepted ``seed``.
+
+    ``seed`` is None (fresh entropy from the operating system), a non-negative int, a
+    ``SeedSequence`` (used as it is, never spawned from, so the same object always gives
+    the same streams) or a ``Generator``. A Generator contributes a child of its bit
+    generator's seed sequence (``seed_seq.spawn(1)``): two calls with the same Generator
+    give different, reproducible results, and the replicate streams derived from that
+    child do not depend on how the replicates are cut into blocks or threads.
+    """
     if seed is None:
         return np.random.SeedSequence()
     if isinstance(seed, np.random.SeedSequence):
         return seed
+    if isinstance(seed, np.random.Generator):
+        root = seed.bit_generator.seed_seq
+        if not isinstance(root, np.random.SeedSequence):
+            raise ValueError(
+                f"seed={seed!r} has a bit generator without a SeedSequence ({root!r}); "
+                "pass an int, a SeedSequence or numpy.random.default_rng(...)"
+            )
+        return root.spawn(1)[0]
     if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral):
-        hint = (
-            " (pass an int or a SeedSequence, not a Generator)"
-            if isinstance(seed, np.random.Generator)
-            else ""
-        )
         raise TypeError(
-            f"seed must be None, an int or a numpy.random.SeedSequence, got {seed!r}{hint}"
+            "seed must be None, an int, a numpy.random.SeedSequence or a "
+            f"numpy.random.Generator, got {seed!r} ({type(seed).__name__})"
         )
     if seed < 0:
         raise ValueError(f"seed must be non-negative, got {seed}")
@@ -87,6 +113,38 @@ class _BlockRNG:
             for gens, (a, b) in zip(self._gens, self._bounds)
         ]
         return np.concatenate(parts, axis=0)
+
+    def batch(self, role, dist, size, *, tail=(), per_rep=None, **params):
+        """The observations of a batch of ``size`` draws per replicate, piece by piece.
+
+        ``size`` is an int (every replicate draws that many) or an int array of shape
+        ``(B,)``. Yields ``(x, keep)`` for consecutive pieces of about ``_PIECE`` elements:
+        ``x`` of shape ``(rows, B) + tail`` holds the next ``rows`` observations of every
+        replicate, and ``keep`` (bool, ``(rows, B)``) says which of them belong to the
+        replicate's batch (None when ``size`` is an int: all of them). A chunk draws only
+        as many observations as its largest batch (the rest of ``x`` is 0), so the values
+        never depend on how chunks are grouped into blocks. ``per_rep`` parameters have
+        shape ``(1, B)`` (one value per replicate).
+        """
+        tail = tuple(tail)
+        ragged = np.ndim(size) != 0
+        for offset, rows in _pieces(int(np.max(size)), self.size * int(np.prod(tail))):
+            if not ragged:
+                yield (
+                    self.draw(role, dist, lead=(rows,), tail=tail, per_rep=per_rep, **params),
+                    None,
+                )
+                continue
+            x = None
+            for gens, (a, b) in zip(self._gens, self._bounds):
+                r = int(np.clip(np.max(size[a:b]) - offset, 0, rows))
+                kw = dict(params)
+                kw.update({k: v[:, a:b] for k, v in (per_rep or {}).items()})
+                part = getattr(gens[role], dist)(**kw, size=(r, b - a, *tail))
+                if x is None:
+                    x = np.zeros((rows, self.size, *tail), dtype=part.dtype)
+                x[:r, a:b] = part
+            yield x, (offset + np.arange(rows))[:, None] < size[None, :]
 
     def draw(self, role, dist, *, lead=(), tail=(), per_rep=None, **params):
         lead, tail = tuple(lead), tuple(tail)

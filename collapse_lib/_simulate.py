@@ -44,7 +44,7 @@ def simulate(
 ) -> Run:
     r"""Simulate recursive training: refit a model, round after round, on its own samples.
 
-    Generation 0 is the truth :math:`\theta_0 = \theta^*`. Round :math:`t = 1, \dots, G`
+    Round 0 is the truth :math:`\theta_0 = \theta^*`. Round :math:`t = 1, \dots, G`
     draws :math:`n_t` new observations -- each from the truth with probability
     :math:`\varepsilon` (``fresh``) and from :math:`p_{\theta_{t-1}}` otherwise -- and fits
     :math:`\theta_t` with the family's estimator on
@@ -55,6 +55,9 @@ def simulate(
       goes to 0.
 
     Round 1 draws from the truth only, so :math:`\theta_1` is the *real-only* model.
+    This loop, the two schemes and the fresh fraction are implemented here once for
+    every family; a family supplies its sampling, statistics and estimator
+    (:class:`Family`).
 
     Parameters
     ----------
@@ -66,34 +69,37 @@ def simulate(
     sizes : int, sequence of int, or callable
         The sample-size schedule :math:`n_t`: one int for every round, a sequence of
         length ``generations``, or a function ``t -> n_t`` of the round ``t = 1..G``
-        (see :mod:`collapse_lib.schedules`).
+        such as a :class:`~collapse_lib.schedules.Schedule`.
     replicates : int
         Number of independent runs.
     scheme : {"replace", "accumulate"}
+        Train round :math:`t` on its new observations only, or on all so far.
     fresh : float
         Fresh fraction :math:`\varepsilon \in [0, 1]` (Borkar's persistent excitation);
         0 is pure synthetic training.
-    seed : None, int or numpy.random.SeedSequence
-        Root of the random streams; stored on the result as ``run.seed`` (a
-        ``SeedSequence`` whose ``entropy`` reproduces the run). Replicates are split into
-        chunks of 512, each with independent streams derived from the root, so the
-        result does not depend on the internal block size.
+    seed : None, int, numpy.random.SeedSequence or numpy.random.Generator
+        Root of the random streams. A Generator contributes a child of its bit
+        generator's seed sequence, so two runs with the same Generator differ and are
+        reproducible. The root is stored as ``run.seed``; ``seed=run.seed`` reproduces
+        the run. Replicates are cut into chunks of ``collapse_lib.CHUNK`` with independent
+        streams derived from the root, so the result does not depend on the internal
+        block size or the number of threads.
     method : {"auto", "exact", "samples"}
-        ``"exact"`` draws sufficient statistics from their exact distributions;
+        ``"exact"`` draws the statistics of every batch from their exact distribution;
         ``"samples"`` draws the observations themselves and refits (a cross-check);
         ``"auto"`` uses ``"exact"`` where the family has it for these settings.
     record : "all", "last" or int
-        Which generations to keep: all of them (0..G), only the last, or every
-        ``k``-th (0, k, 2k, ...) plus the last.
+        Which rounds to keep: all of them (0..G), only the last, or every ``k``-th
+        (0, k, 2k, ...) plus the last.
     max_bytes : float
-        Refuse, before allocating, a run whose recorded output would exceed this many
-        bytes (default 2 GB).
+        Refuse, before allocating, a run whose recorded output (and the data a family
+        keeps per replicate) would exceed this many bytes (default 2 GB).
 
     Returns
     -------
     Run
-        ``run[name]`` has shape ``(replicates, len(run.generations))`` plus the
-        parameter's own shape.
+        ``run[name]`` has shape ``(replicates, len(run.rounds))`` plus the parameter's
+        own shape; ``run.rounds`` are the recorded round indices.
 
     Raises
     ------
@@ -107,6 +113,10 @@ def simulate(
     ...                   replicates=1000, seed=1)
     >>> run["sigma2"].shape
     (1000, 101)
+    >>> thin = cl.simulate(cl.Bernoulli(0.5), generations=100, sizes=20, replicates=10,
+    ...                    scheme="accumulate", fresh=0.1, record=25, seed=2)
+    >>> thin.rounds.tolist(), thin.generations
+    ([0, 25, 50, 75, 100], 100)
     """
     if not isinstance(family, Family):
         raise TypeError(f"family must be a collapse_lib model family, got {family!r}")
@@ -134,47 +144,46 @@ def simulate(
         raise ValueError(
             f"this run would need about {(recorded_bytes + kept_bytes) / 1e9:.2f} GB "
             f"({recorded_bytes / 1e9:.2f} GB for {replicates} replicates x {len(recorded)} "
-            f"recorded generations, {kept_bytes / 1e9:.2f} GB of per-replicate data), more "
-            f"than max_bytes={max_bytes:.3g}; record fewer generations (record='last' or "
-            "record=k), use fewer replicates or rounds, or raise max_bytes"
+            f"recorded rounds, {kept_bytes / 1e9:.2f} GB of per-replicate data), more "
+            f"than max_bytes={max_bytes:.3g}; record fewer rounds (record='last' or "
+            "record=k), use fewer replicates or generations, or raise max_bytes"
         )
 
     values = {name: np.empty((replicates, len(recorded), *s)) for name, s in shapes.items()}
-    position = {g: i for i, g in enumerate(recorded)}
+    position = {t: i for i, t in enumerate(recorded)}
     bounds = _chunk_bounds(replicates)
+    fast = family._fast(scheme, fresh, exact)
     per_block = max(1, _BLOCK_BYTES // (family._state_bytes() * CHUNK))
     # Threads pay off when each round's array work is large (the vectorised fast path,
     # big categorical or matrix states); small per-round work would only fight over the GIL.
-    parallel = (
-        family._fast(scheme, fresh, exact) or family._state_bytes() * CHUNK >= _BLOCK_BYTES // 16
-    )
+    parallel = fast or family._state_bytes() * CHUNK >= _BLOCK_BYTES // 16
     if parallel:
         per_block = min(per_block, -(-len(bounds) // _WORKERS))
     blocks = [range(a, min(a + per_block, len(bounds))) for a in range(0, len(bounds), per_block)]
 
     def run_block(ids):
-        rng = _BlockRNG(seq, ids, [bounds[i] for i in ids], family._roles)
+        rng = _block_rng(family, seq, ids, [bounds[i] for i in ids])
         rows = slice(bounds[ids[0]][0], bounds[ids[-1]][1])
 
-        def sink(t, current):
-            for name, arr in current.items():
+        def sink(t, fit):
+            for name, arr in family._record(fit).items():
                 values[name][rows, position[t]] = arr
 
-        def record_rows(a, b):
-            return [g for g in recorded if a <= g <= b]
+        def recorded_between(a, b):
+            return [t for t in recorded if a <= t <= b]
 
-        state = family._init(rng.size)
-        state["total"] = int(n_t.sum())
+        records = family._new_records(rng.size)
         if 0 in position:
-            sink(0, family._current(state))
-        if family._fast(scheme, fresh, exact):
-            family._run_fast(state, n_t, rng, scheme, record_rows, sink)
+            sink(0, family._initial(rng.size))
+        if fast:
+            family._run_fast(
+                family._initial(rng.size), n_t, rng, scheme, records, recorded_between, sink
+            )
         else:
-            for t in range(1, generations + 1):
-                family._step(state, t, int(n_t[t - 1]), rng, scheme, fresh, exact)
+            for t, fit, _ in _rounds(family, n_t, rng, scheme, fresh, exact, records):
                 if t in position:
-                    sink(t, family._current(state))
-        return family._extras(state) or {}
+                    sink(t, fit)
+        return records
 
     # Blocks own disjoint replicate rows and their own streams, and NumPy releases the
     # GIL while drawing and computing, so blocks run in parallel threads.
@@ -182,22 +191,64 @@ def simulate(
         with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
             parts = list(pool.map(run_block, blocks))
     else:
-        parts = [run_block(blocks[0])]
-    extras = {k: np.concatenate([p[k] for p in parts], axis=0) for k in parts[0]}
+        parts = [run_block(block) for block in blocks]
+    records = {k: np.concatenate([p[k] for p in parts], axis=0) for k in parts[0]}
 
     return Run(
         family=family,
         values=values,
-        generations=np.asarray(recorded, dtype=np.int64),
+        rounds=np.asarray(recorded, dtype=np.int64),
         sizes=n_t,
         seed=seq,
         scheme=scheme,
         fresh=fresh,
         method="exact" if exact else "samples",
         replicates=replicates,
-        n_generations=generations,
-        extras=extras,
+        generations=generations,
+        records=records,
     )
+
+
+def _block_rng(family: Family, seq: np.random.SeedSequence, ids, bounds) -> _BlockRNG:
+    """The random streams of the chunks ``ids`` (replicate ranges ``bounds``) of a run."""
+    roles = family._roles if "fresh" in family._roles else (*family._roles, "fresh")
+    return _BlockRNG(seq, ids, bounds, roles)
+
+
+def _rounds(family: Family, sizes, rng: _BlockRNG, scheme: str, fresh: float, exact: bool, records):
+    """The recursive loop for one block of replicates: yields ``(t, fit_t, batch_t)``.
+
+    Round ``t`` draws ``sizes[t - 1]`` observations (from the truth with probability
+    ``fresh``, else from the previous fit; round 1 takes the family's fixed real data
+    when it has some), pools their statistics with the earlier ones under accumulate,
+    refits, and updates the family's ``records``.
+    """
+    truth = fit = family._initial(rng.size)
+    pooled = None
+    for t, n in enumerate(sizes.tolist(), start=1):
+        batch = family._first_batch(rng.size) if t == 1 else None
+        if batch is None:
+            batch = _batch(family, fit, truth, n, rng, fresh, exact)
+        if scheme == "replace" or pooled is None:
+            pooled = batch
+        else:
+            pooled = family._combine(pooled, batch)
+        fit = family._fit(pooled, fit) if family._fit_uses_previous else family._fit(pooled)
+        family._track(records, t, fit)
+        yield t, fit, batch
+
+
+def _batch(family: Family, fit, truth, n: int, rng: _BlockRNG, fresh: float, exact: bool):
+    """Statistics of ``n`` new observations, each from the truth with probability ``fresh``."""
+    draw = family._draw if exact else family._sample
+    if fresh == 0:
+        return draw(fit, n, rng)
+    if exact:
+        mixture = family._mix(fit, truth, fresh)
+        if mixture is not None:
+            return draw(mixture, n, rng)
+    real = rng.draw("fresh", "binomial", n=n, p=fresh)
+    return family._combine(draw(truth, real, rng), draw(fit, n - real, rng))
 
 
 def _resolve_sizes(sizes, generations: int, minimum: int, family) -> np.ndarray:
@@ -211,7 +262,7 @@ def _resolve_sizes(sizes, generations: int, minimum: int, family) -> np.ndarray:
 
 
 def _recorded(record, generations: int) -> list[int]:
-    """Generation indices kept in the output."""
+    """Round indices kept in the output."""
     if isinstance(record, str):
         _check_choice("record", record, ("all", "last"))
         return list(range(generations + 1)) if record == "all" else [generations]

@@ -123,6 +123,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._families import Family
+from ._validate import _check_real
+
 #: Default spike weight :math:`\alpha`.
 WEIGHT = 0.5
 #: Default log-width at :math:`\theta = 0`: :math:`\omega_0 = \log 10^4`, so :math:`w(0) = 10^{-4}`.
@@ -338,3 +341,100 @@ def _mle(
     # rows whose every candidate is empty have a flat likelihood: return 1 (the last candidate)
     score[:, -1] = np.where(valid.any(axis=1), score[:, -1], 0.0)
     return cand[np.arange(xs.shape[0]), np.argmax(score, axis=1)]
+
+
+# ------------------------------------------------------------------------------ the family
+
+
+class SpikeUniform(Family):
+    r"""Uniform background plus a narrow uniform spike: accumulation does not save it.
+
+    :math:`p_\theta = (1-\alpha)\,U[0, 2] + \alpha\, U[\theta, \theta + w(\theta)]` with
+    a doubly exponential width :math:`w(\theta) = \exp(-\omega_0 e^{b\theta})`,
+    :math:`\theta \in [0, 1]`. The MLE exists, is computed exactly (over a finite set of
+    candidates) and is consistent for i.i.d. data, yet under ``scheme="accumulate"`` a
+    single background point in the *capture zone* can take the MLE, and the synthetic
+    data then keep it there: a counterexample in the spirit of Barzilai and Shamir
+    (2025), who show that smoothness assumptions cannot be dropped. This construction
+    is ours, not the paper's; its mathematics is in the private module ``collapse_lib._spike``.
+
+    Parameters
+    ----------
+    theta : float
+        True spike location :math:`\theta^* \in [0, 1]` (default 0.99).
+    weight, omega0, rate : float
+        Spike weight :math:`\alpha \in (0,1)`, log-width at the origin
+        :math:`\omega_0 \ge 1` and rate :math:`b > 0`, with
+        :math:`b\,\omega_0 e^{-\omega_0} \le 1`.
+
+    Notes
+    -----
+    Recorded parameter ``"theta"``. Only ``method="samples"`` exists: the MLE needs the
+    observations themselves, so the statistics of a batch are its observations, sorted
+    (pooling merges them). Under accumulate every replicate keeps all its observations,
+    so memory grows as :math:`\sum_t n_t` per replicate.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import collapse_lib as cl
+    >>> run = cl.simulate(cl.SpikeUniform(), generations=20, sizes=100, replicates=100,
+    ...                   scheme="accumulate", seed=6)
+    >>> captured = run["theta"][:, -1] != 0.99
+    >>> bool(0 < captured.mean() < 1)  # some replicates leave the truth for good
+    True
+    """
+
+    params = PARAMS
+    _roles = ("sample", "fresh")
+
+    def __init__(self, theta=THETA_STAR, weight=WEIGHT, omega0=OMEGA0, rate=RATE):
+        self.theta = _check_real("theta", theta, low=0.0, high=1.0)
+        self.weight = _check_real(
+            "weight", weight, low=0.0, high=1.0, low_open=True, high_open=True
+        )
+        self.omega0 = _check_real("omega0", omega0, low=1.0)
+        self.rate = _check_real("rate", rate, low=0.0, low_open=True)
+        _check_constants(self.weight, self.omega0, self.rate)
+
+    def __repr__(self):
+        return (
+            f"SpikeUniform(theta={self.theta!r}, weight={self.weight!r}, "
+            f"omega0={self.omega0:.4g}, rate={self.rate!r})"
+        )
+
+    @property
+    def _constants(self):
+        return {"weight": self.weight, "omega0": self.omega0, "rate": self.rate}
+
+    def _state_bytes(self):
+        return 1 << 20
+
+    def _extra_bytes(self, scheme, total):
+        # the pooled observations and their merged copy
+        return 16 * total if scheme == "accumulate" else 0
+
+    def _sample(self, fit, size, rng):
+        width = int(np.max(size))
+
+        def draw(gen, theta, n):
+            # a chunk draws as many observations as its largest batch; +inf pads
+            m = int(np.max(n, initial=0))
+            x = np.full((theta.size, width), np.inf)
+            x[:, :m] = _sample(theta, m, gen, **self._constants)
+            x[np.arange(width)[None, :] >= n[:, None]] = np.inf
+            return x
+
+        n = np.broadcast_to(size, fit["theta"].shape)
+        x = rng.apply("sample", draw, per_rep={"theta": fit["theta"], "n": n})
+        x.sort(axis=1)
+        return {"x": x}
+
+    def _combine(self, a, b):
+        # merging sorted rows is a linear-time stable sort; padding sorts last
+        x = np.sort(np.concatenate([a["x"], b["x"]], axis=1), axis=1, kind="stable")
+        width = int(np.isfinite(x).sum(axis=1).max(initial=0))
+        return {"x": x[:, :width]}
+
+    def _fit(self, stats):
+        return {"theta": _mle(stats["x"], presorted=True, **self._constants)}

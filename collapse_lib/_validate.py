@@ -8,7 +8,7 @@ wrong value) whose message names the argument and repeats the value.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 
@@ -49,6 +49,21 @@ def _check_real(
         op = "<" if high_open else "<="
         raise ValueError(f"{name} must be {op} {high}, got {value}")
     return value
+
+
+def _check_keys(name: str, value, *, of: str, allowed) -> dict:
+    """Return the optional mapping ``value`` (None gives ``{}``) whose keys all belong to
+    ``allowed`` (the keys of the argument ``of``), or raise naming ``name``."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{name} must be a mapping (a dict) or None, got {value!r}")
+    unknown = [key for key in value if key not in allowed]
+    if unknown:
+        raise ValueError(
+            f"{name} names {unknown!r}, which {of} does not hold; {of} holds {list(allowed)!r}"
+        )
+    return dict(value)
 
 
 def _check_choice(name: str, value, choices: Iterable[str]) -> str:

@@ -117,6 +117,15 @@ def english_unigram(
         If ``wordfreq`` is not installed.
     TypeError, ValueError
         For a bad ``size``, ``wordlist`` or ``letters_only``.
+
+    Examples
+    --------
+    >>> from collapse_lib.data import english_unigram
+    >>> vocab = english_unigram(1000)
+    >>> len(vocab.words), vocab.words[:4]
+    (1000, ('the', 'to', 'and', 'of'))
+    >>> print(f"{vocab.probs.sum():.6f}; they cover {vocab.coverage:.0%} of running text")
+    1.000000; they cover 68% of running text
     """
     size = _check_int("size", size, minimum=2)
     wordlist = _check_choice("wordlist", wordlist, ("large", "small"))
@@ -170,6 +179,13 @@ def wine() -> Table:
     ------
     ImportError
         If scikit-learn is not installed.
+
+    Examples
+    --------
+    >>> from collapse_lib.data import wine
+    >>> table = wine()
+    >>> table.data.shape, table.feature_names[:2]
+    ((178, 13), ('alcohol', 'malic_acid'))
     """
     _require("sklearn", "scikit-learn")
     from sklearn import __version__ as sk_version

@@ -1,16 +1,20 @@
 r"""The figures the book repeats, in one consistent style.
 
-* :func:`fan_chart` — quantile bands of a parameter over generations, with an optional
-  theory curve;
+* :func:`fan_chart` — quantile bands of a parameter over the rounds, with an optional
+  theory curve; :func:`quantile_lines` — exact quantile curves to compare with them;
 * :func:`sample_paths` — a few individual trajectories;
 * :func:`survival_curve` — the empirical :math:`P(T > t)` of a collapse time, with an
   optional theory curve (:func:`empirical_survival` gives the numbers);
+* :func:`muller_plot`, :func:`atom_cloud`, :func:`rank_frequency` — the frequencies of a
+  categorical model: stacked over the rounds, as discs in the plane, against their rank;
+* :func:`spike_capture` — the observation that captures the MLE of a spike family;
 * :func:`use_book_style` — colour-blind-safe colours (Okabe and Ito's palette) on an
   opaque white figure, so that figures stay readable on a dark page.
 
 Every helper draws on ``ax`` when given (else on a new figure) and returns the Axes.
 Inputs follow :class:`collapse_lib.Run`: ``values`` has shape
-``(replicates, len(generations))``, e.g. ``run["sigma2"]`` with ``run.generations``.
+``(replicates, len(rounds))``, e.g. ``run["sigma2"]`` with the recorded rounds
+``run.rounds``.
 """
 
 from __future__ import annotations
@@ -23,7 +27,9 @@ import numpy as np
 from cycler import cycler
 
 from . import _spike
-from ._families import SpikeUniform
+from ._rng import _as_seed_sequence
+from ._simulate import _block_rng, _rounds
+from ._spike import SpikeUniform
 from ._validate import _as_int_array, _as_real_array, _check_int, _check_real
 from .theory import spike_capture_point
 
@@ -32,11 +38,15 @@ __all__ = [
     "book_style",
     "use_book_style",
     "fan_chart",
+    "quantile_lines",
     "sample_paths",
     "empirical_survival",
     "survival_curve",
     "muller_plot",
     "atom_cloud",
+    "rank_frequency",
+    "SpikeCapture",
+    "spike_capture",
 ]
 
 #: Okabe–Ito colour-blind-safe palette (Okabe and Ito, 2008), black left out.
@@ -58,6 +68,21 @@ def book_style() -> dict:
 
     White, opaque figure and axes backgrounds (also when saved: ``savefig.transparent``
     is off), the Okabe–Ito colour cycle, light grid, no top/right spines.
+
+    Returns
+    -------
+    dict
+        ``rcParams`` name -> value.
+
+    Examples
+    --------
+    Use it for one figure only, without changing the global settings:
+
+    >>> import matplotlib as mpl
+    >>> from collapse_lib.plotting import PALETTE, book_style
+    >>> with mpl.rc_context(book_style()):
+    ...     mpl.rcParams["axes.prop_cycle"].by_key()["color"][0] == PALETTE["blue"]
+    True
     """
     return {
         "axes.prop_cycle": cycler(color=list(PALETTE.values())),
@@ -78,7 +103,23 @@ def book_style() -> dict:
 
 
 def use_book_style() -> None:
-    """Apply :func:`book_style` to ``matplotlib.rcParams`` (call once per chapter)."""
+    """Apply :func:`book_style` to ``matplotlib.rcParams`` for the rest of the session.
+
+    The chapters get it from their setup line (importing :mod:`collapse_lib.book`).
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> import matplotlib as mpl
+    >>> from collapse_lib.plotting import use_book_style
+    >>> with mpl.rc_context():  # restore the previous settings afterwards
+    ...     use_book_style()
+    ...     mpl.rcParams["savefig.transparent"]
+    False
+    """
     mpl.rcParams.update(book_style())
 
 
@@ -94,18 +135,17 @@ def _axes(ax):
     return ax
 
 
-def _series(generations, values):
-    """Validate ``generations`` (1-D ints) and ``values`` (2-D, one column per generation)."""
-    g = _as_int_array("generations", generations, minimum=0)
+def _series(rounds, values):
+    """Validate ``rounds`` (1-D ints) and ``values`` (2-D, one column per round)."""
+    g = _as_int_array("rounds", rounds, minimum=0)
     if g.ndim != 1 or g.size == 0:
-        raise ValueError(f"generations must be a non-empty 1-D array, got shape {g.shape}")
+        raise ValueError(f"rounds must be a non-empty 1-D array, got shape {g.shape}")
     v = _as_real_array("values", values)
     if v.ndim == 1:
         v = v[None, :]
     if v.ndim != 2 or v.shape[1] != g.size:
         raise ValueError(
-            f"values must have shape (replicates, {g.size}) to match generations, "
-            f"got shape {v.shape}"
+            f"values must have shape (replicates, {g.size}) to match rounds, got shape {v.shape}"
         )
     return g, v
 
@@ -117,7 +157,7 @@ def _theory_curve(theory, x):
     if y.shape != x.shape:
         raise ValueError(
             f"theory must give one value per point ({x.size}), got shape {y.shape}; "
-            "index a full theory curve by run.generations"
+            "index a full theory curve by run.rounds"
         )
     return y
 
@@ -138,37 +178,39 @@ def _finish(ax, xlabel, ylabel, log, legend):
 
 
 def fan_chart(
-    generations,
+    rounds,
     values,
     *,
     quantiles=(0.05, 0.25, 0.5, 0.75, 0.95),
     theory=None,
+    theory_label="theory",
     ax=None,
     label=None,
     color=None,
     log=False,
     ylabel=None,
-    theory_label="theory",
 ):
-    r"""Quantile bands of ``values`` over generations, median line and optional theory.
+    r"""Quantile bands of ``values`` over the rounds, median line and optional theory.
 
     For each pair of quantiles symmetric in the list (outermost first) a band is
     shaded, darker towards the centre; the median across replicates is drawn as a line.
 
     Parameters
     ----------
-    generations : array_like of int
-        Recorded generations, 1-D (``run.generations``).
+    rounds : array_like of int
+        Recorded rounds :math:`t`, 1-D (``run.rounds``).
     values : array_like
-        Shape ``(replicates, len(generations))`` (``run[name]``), finite; a 1-D array is
+        Shape ``(replicates, len(rounds))`` (``run[name]``), finite; a 1-D array is
         a single replicate.
     quantiles : sequence of float, optional
         Increasing levels in :math:`(0, 1)`; ``q[i]`` and ``q[-1-i]`` bound band ``i``
         (a middle 0.5 only marks the median, which is always drawn).
     theory : array_like or callable, optional
-        Theory curve at ``generations`` (same length) or a function of the generations,
-        drawn dashed in black. A curve for every generation ``0..G`` from
-        :mod:`collapse_lib.theory` is aligned with ``curve[run.generations]``.
+        Theory curve at ``rounds`` (same length) or a function of the rounds, drawn
+        dashed in black. A curve for every round ``0..G`` from :mod:`collapse_lib.theory`
+        is aligned with ``curve[run.rounds]``.
+    theory_label : str, optional
+        Legend label of the theory curve.
     ax : matplotlib.axes.Axes, optional
     label : str, optional
         Legend label of the median line (the bands are labelled by their levels).
@@ -177,13 +219,27 @@ def fan_chart(
     log : bool, optional
         Logarithmic y axis (values :math:`\le 0` are then not shown).
     ylabel : str, optional
-    theory_label : str, optional
 
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    Two hundred random walks over ten rounds, against their exact mean 0:
+
+    >>> import matplotlib.pyplot as plt
+    >>> import numpy as np
+    >>> from collapse_lib.plotting import fan_chart
+    >>> rounds = np.arange(11)
+    >>> steps = np.random.default_rng(1).standard_normal((200, 10))
+    >>> values = np.hstack([np.zeros((200, 1)), np.cumsum(steps, axis=1)])
+    >>> ax = fan_chart(rounds, values, theory=np.zeros(11), label="median")
+    >>> len(ax.collections)  # the 5-95 % and 25-75 % bands
+    2
+    >>> plt.close(ax.figure)
     """
-    g, v = _series(generations, values)
+    g, v = _series(rounds, values)
     q = _as_real_array("quantiles", quantiles, ndim=1)
     if q.size == 0 or np.any((q <= 0) | (q >= 1)) or np.any(np.diff(q) <= 0):
         raise ValueError(f"quantiles must be increasing levels in (0, 1), got {quantiles!r}")
@@ -207,16 +263,16 @@ def fan_chart(
 
 
 def sample_paths(
-    generations, values, *, n=20, ax=None, label=None, color=None, log=False, ylabel=None, alpha=0.6
+    rounds, values, *, n=20, ax=None, label=None, color=None, log=False, ylabel=None, alpha=0.6
 ):
     """Draw the first ``n`` replicate trajectories of ``values``.
 
     Parameters
     ----------
-    generations : array_like of int
-        Recorded generations, 1-D.
+    rounds : array_like of int
+        Recorded rounds, 1-D (``run.rounds``).
     values : array_like
-        Shape ``(replicates, len(generations))``, finite.
+        Shape ``(replicates, len(rounds))``, finite.
     n : int, optional
         Number of paths, :math:`\\ge 1` (fewer if there are fewer replicates). The first
         replicates are taken, so the choice is reproducible.
@@ -228,8 +284,19 @@ def sample_paths(
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import numpy as np
+    >>> from collapse_lib.plotting import sample_paths
+    >>> values = np.cumsum(np.random.default_rng(2).standard_normal((50, 11)), axis=1)
+    >>> ax = sample_paths(np.arange(11), values, n=5, label="five replicates")
+    >>> len(ax.lines)
+    5
+    >>> plt.close(ax.figure)
     """
-    g, v = _series(generations, values)
+    g, v = _series(rounds, values)
     n = _check_int("n", n, minimum=1)
     ax = _axes(ax)
     for i, path in enumerate(v[:n]):
@@ -246,7 +313,7 @@ def empirical_survival(times, horizon=None):
     Parameters
     ----------
     times : array_like of int
-        Event times (e.g. ``run.fixation_times()`` or ``run.extinction_times()``), any
+        Event times (e.g. ``run.records["fixation_time"]`` of a Categorical run), any
         shape; ``-1`` means the event did not happen within the run, so it counts as
         :math:`T > t` for every :math:`t` shown.
     horizon : int, optional
@@ -257,6 +324,18 @@ def empirical_survival(times, horizon=None):
     -------
     t, survival : numpy.ndarray
         ``t = 0, 1, ..., horizon`` and the fraction of cases with :math:`T > t`.
+
+    Examples
+    --------
+    Four runs: collapse at rounds 1, 3 and 3, and one that had not collapsed by the
+    end (``-1``):
+
+    >>> from collapse_lib.plotting import empirical_survival
+    >>> t, survival = empirical_survival([1, 3, 3, -1], horizon=4)
+    >>> t
+    array([0, 1, 2, 3, 4])
+    >>> survival
+    array([1.  , 0.75, 0.75, 0.25, 0.25])
     """
     T = _as_int_array("times", times, minimum=-1).ravel()
     if T.size == 0:
@@ -297,6 +376,20 @@ def survival_curve(
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    Geometric collapse times with success probability 0.2 against their exact survival
+    function :math:`0.8^t`:
+
+    >>> import matplotlib.pyplot as plt
+    >>> import numpy as np
+    >>> from collapse_lib.plotting import survival_curve
+    >>> times = np.random.default_rng(3).geometric(0.2, size=1000)
+    >>> ax = survival_curve(times, horizon=30, theory=lambda t: 0.8**t, log=True)
+    >>> len(ax.lines), ax.get_legend_handles_labels()[1]
+    (2, ['theory'])
+    >>> plt.close(ax.figure)
     """
     t, s = empirical_survival(times, horizon)
     ax = _axes(ax)
@@ -307,20 +400,20 @@ def survival_curve(
     return _finish(ax, "generation $t$", ylabel, log, label is not None or theory is not None)
 
 
-def muller_plot(generations, probs, *, ax=None, colors=None, labels=None, ylabel="frequency"):
-    r"""Stacked frequencies of the categories of one replicate over generations.
+def muller_plot(rounds, probs, *, ax=None, colors=None, labels=None, ylabel="frequency"):
+    r"""Stacked frequencies of the categories of one replicate over the rounds.
 
     Draws the frequencies :math:`P_{t,1}, \dots, P_{t,K}` on top of each other, so
-    each generation's column fills :math:`[0, 1]`: a category that dies leaves a band
+    each round's column fills :math:`[0, 1]`: a category that dies leaves a band
     of zero width, and total collapse is a single band filling the plot (the *Muller
     plot* of population genetics).
 
     Parameters
     ----------
-    generations : array_like of int
-        Recorded generations, 1-D (``run.generations``).
+    rounds : array_like of int
+        Recorded rounds, 1-D (``run.rounds``).
     probs : array_like
-        Shape ``(len(generations), K)``, rows non-negative and summing to 1 (one
+        Shape ``(len(rounds), K)``, rows non-negative and summing to 1 (one
         replicate of ``run["probs"]``, e.g. ``run["probs"][0]``).
     ax : matplotlib.axes.Axes, optional
     colors : sequence of colours, optional
@@ -332,14 +425,26 @@ def muller_plot(generations, probs, *, ax=None, colors=None, labels=None, ylabel
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    Three types, the last one dying at round 2:
+
+    >>> import matplotlib.pyplot as plt
+    >>> from collapse_lib.plotting import muller_plot
+    >>> probs = [[0.5, 0.3, 0.2], [0.6, 0.3, 0.1], [0.7, 0.3, 0.0]]
+    >>> ax = muller_plot([0, 1, 2], probs, labels=["a", "b", "c"])
+    >>> len(ax.collections)  # one band per type
+    3
+    >>> plt.close(ax.figure)
     """
-    g = _as_int_array("generations", generations, minimum=0)
+    g = _as_int_array("rounds", rounds, minimum=0)
     if g.ndim != 1 or g.size == 0:
-        raise ValueError(f"generations must be a non-empty 1-D array, got shape {g.shape}")
+        raise ValueError(f"rounds must be a non-empty 1-D array, got shape {g.shape}")
     p = _as_real_array("probs", probs)
     if p.ndim != 2 or p.shape[0] != g.size:
         raise ValueError(
-            f"probs must have shape ({g.size}, K) to match generations, got shape {p.shape}"
+            f"probs must have shape ({g.size}, K) to match rounds, got shape {p.shape}"
         )
     if np.any(p < 0) or not np.allclose(p.sum(axis=1), 1.0, atol=1e-9):
         raise ValueError("probs must have non-negative rows summing to 1")
@@ -385,6 +490,18 @@ def atom_cloud(points, weights, *, ax=None, colors=None, max_area=400.0, min_are
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    Four atoms, one of them dead (weight 0, not drawn):
+
+    >>> import matplotlib.pyplot as plt
+    >>> from collapse_lib.plotting import atom_cloud
+    >>> points = [[0, 0], [1, 0], [0, 1], [1, 1]]
+    >>> ax = atom_cloud(points, [0.5, 0.25, 0.25, 0.0])
+    >>> len(ax.collections[0].get_offsets())
+    3
+    >>> plt.close(ax.figure)
     """
     xy = _as_real_array("points", points)
     if xy.ndim != 2 or xy.shape[1] != 2:
@@ -432,7 +549,7 @@ class SpikeCapture(NamedTuple):
     k_true: int
     #: Left end :math:`x_c` of the capture zone (:func:`collapse_lib.theory.spike_capture_point`).
     threshold: float
-    #: All observations of the training set :math:`D_t`.
+    #: All observations of the training set :math:`D_t`, round by round (sorted within a round).
     data: np.ndarray
     #: The Axes drawn on.
     ax: mpl.axes.Axes
@@ -443,8 +560,10 @@ def spike_capture(family, n, *, seed, max_rounds=200, window=0.012, ax=None):
 
     One replicate of :class:`collapse_lib.SpikeUniform` under ``scheme="accumulate"``
     with ``n`` new draws per round (no fresh data) is run until the MLE first differs
-    from the truth :math:`\theta^*`. The figure shows, for the training set of that
-    round, the log-likelihood gain of placing the spike at each candidate
+    from the truth :math:`\theta^*`. It is the replicate of
+    ``simulate(family, generations=max_rounds, sizes=n, scheme="accumulate", seed=seed)``
+    (one replicate, the same random streams). The figure shows, for the training set of
+    that round, the log-likelihood gain of placing the spike at each candidate
     :math:`\theta` relative to one observation at :math:`\theta^*`,
     :math:`\log\big(k(\theta)\lambda(\theta) / \lambda(\theta^*)\big)`: the background
     observations near :math:`\theta^*` (each alone in its spike, on the curve
@@ -458,7 +577,7 @@ def spike_capture(family, n, *, seed, max_rounds=200, window=0.012, ax=None):
         Truth and constants.
     n : int
         Draws per round, :math:`n \ge 1`.
-    seed : int or numpy.random.SeedSequence
+    seed : int, numpy.random.SeedSequence or numpy.random.Generator
         Seed of the replicate (required: the figure is reproducible).
     max_rounds : int, optional
         Give up after this many rounds.
@@ -476,27 +595,38 @@ def spike_capture(family, n, *, seed, max_rounds=200, window=0.012, ax=None):
     ValueError
         If ``family`` is not a spike family, or no capture happens within
         ``max_rounds`` (try another seed or more rounds).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import collapse_lib as cl
+    >>> capture = cl.plotting.spike_capture(cl.SpikeUniform(), 50, seed=21)
+    >>> capture.theta != cl.SpikeUniform().theta  # the MLE has left the truth
+    True
+    >>> capture.threshold < capture.theta <= 1.0  # from inside the capture zone
+    True
+    >>> plt.close(capture.ax.figure)
     """
     if not isinstance(family, SpikeUniform):
         raise ValueError(f"family must be a SpikeUniform, got {family!r}")
     n = _check_int("n", n, minimum=1)
     max_rounds = _check_int("max_rounds", max_rounds, minimum=1)
     window = _check_real("window", window, low=0.0, low_open=True)
-    const = {"weight": family.weight, "omega0": family.omega0, "rate": family.rate}
+    const = family._constants
     star = family.theta
-    rng = np.random.default_rng(seed)
-    theta = np.array([star])
-    parts = []
-    for t in range(1, max_rounds + 1):  # noqa: B007 (t is the capture round, used below)
-        parts.append(_spike._sample(theta, n, rng, **const)[0])
-        data = np.concatenate(parts)
-        theta = _spike._mle(data[None, :], **const)
-        if theta[0] != star:
+    rng = _block_rng(family, _as_seed_sequence(seed), [0], [(0, 1)])
+    sizes = np.full(max_rounds, n)
+    batches = []
+    for t, fit, batch in _rounds(family, sizes, rng, "accumulate", 0.0, False, {}):  # noqa: B007
+        batches.append(batch["x"][0])  # each round's observations, sorted
+        if fit["theta"][0] != star:
             break
     else:
         raise ValueError(f"no capture within max_rounds={max_rounds} rounds for seed={seed!r}")
+    data = np.concatenate(batches)
+    theta = fit["theta"]
     k_true = int(np.count_nonzero(data == star))
-    threshold = float(spike_capture_point(k_true, star, **const))
+    threshold = float(spike_capture_point(count=k_true, theta=star, **const))
     ax = _axes(ax)
     log_ref = np.log(_spike._gain(star, **const))
 
@@ -540,13 +670,10 @@ def spike_capture(family, n, *, seed, max_rounds=200, window=0.012, ax=None):
     return SpikeCapture(t, float(theta[0]), k_true, threshold, data, ax)
 
 
-__all__ += ["SpikeCapture", "spike_capture"]
-
-
 def quantile_lines(
-    generations, curves, *, ax=None, label="exact quantiles", log=False, ylabel=None, color="black"
+    rounds, curves, *, ax=None, label="exact quantiles", log=False, ylabel=None, color="black"
 ):
-    r"""Theory quantiles over generations: one thin dashed line per level.
+    r"""Theory quantiles over the rounds: one thin dashed line per level.
 
     The companion of :func:`fan_chart` when the theory gives whole quantile curves
     (e.g. :func:`collapse_lib.theory.log_variance_quantile`) rather than one mean curve:
@@ -554,11 +681,11 @@ def quantile_lines(
 
     Parameters
     ----------
-    generations : array_like of int
-        Generations, 1-D.
+    rounds : array_like of int
+        Rounds, 1-D.
     curves : array_like
-        Shape ``(levels, len(generations))``: row ``i`` is the quantile of level
-        ``q[i]`` at each generation (exponentiate log-scale quantiles first).
+        Shape ``(levels, len(rounds))``: row ``i`` is the quantile of level
+        ``q[i]`` at each round (exponentiate log-scale quantiles first).
     ax : matplotlib.axes.Axes, optional
     label : str or None, optional
         Legend label, put on the first line only.
@@ -569,8 +696,21 @@ def quantile_lines(
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    The 5 % and 95 % quantiles of a Gaussian random walk, :math:`\pm 1.645 \sqrt{t}`:
+
+    >>> import matplotlib.pyplot as plt
+    >>> import numpy as np
+    >>> from collapse_lib.plotting import quantile_lines
+    >>> t = np.arange(11)
+    >>> ax = quantile_lines(t, np.vstack([-1.645 * np.sqrt(t), 1.645 * np.sqrt(t)]))
+    >>> len(ax.lines), ax.get_legend_handles_labels()[1]
+    (2, ['exact quantiles'])
+    >>> plt.close(ax.figure)
     """
-    g, v = _series(generations, curves)
+    g, v = _series(rounds, curves)
     ax = _axes(ax)
     for i, row in enumerate(v):
         ax.plot(
@@ -582,9 +722,6 @@ def quantile_lines(
             label=label if i == 0 else None,
         )
     return _finish(ax, "generation $t$", ylabel, log, label is not None)
-
-
-__all__ += ["quantile_lines"]
 
 
 def rank_frequency(probs, *, ax=None, label=None, color=None, linestyle="-"):
@@ -605,6 +742,17 @@ def rank_frequency(probs, *, ax=None, label=None, color=None, linestyle="-"):
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    A Zipf law over five words, one of them lost:
+
+    >>> import matplotlib.pyplot as plt
+    >>> from collapse_lib.plotting import rank_frequency
+    >>> ax = rank_frequency([0.1, 0.4, 0.0, 0.2, 0.3])
+    >>> ax.lines[0].get_ydata()
+    array([0.4, 0.3, 0.2, 0.1])
+    >>> plt.close(ax.figure)
     """
     p = _as_real_array("probs", probs, ndim=1)
     if np.any(p < 0):
@@ -619,6 +767,3 @@ def rank_frequency(probs, *, ax=None, label=None, color=None, linestyle="-"):
     if label is not None:
         ax.legend()
     return ax
-
-
-__all__ += ["rank_frequency"]

@@ -52,18 +52,81 @@ def _ceil(x: np.ndarray) -> np.ndarray:
     return np.where(np.abs(x - near) <= 8.0 * np.finfo(float).eps * x, near, np.ceil(x))
 
 
-class Schedule:
-    """Base class of the sample-size schedules of this module.
+# n_t before rounding up, as a function of the round t (a float array) and the parameters
+def _real_constant(t, n):
+    return np.full_like(t, float(n))
 
-    Subclasses store their validated parameters in ``self.params`` (a dict, in the
-    order of the factory's arguments) and implement ``_real(t)``, the real-valued
-    size before rounding up, and ``_sum_power_finite(beta)``. Instances compare equal
-    when they have the same type and parameters.
+
+def _real_linear(t, n0, slope):
+    return n0 + slope * (t - 1.0)
+
+
+def _real_power(t, n0, p):
+    return n0 * t**p
+
+
+def _real_tlog2(t, n0):
+    return n0 * t * np.log2(t + 1.0) ** 2
+
+
+def _real_geometric(t, n0, r):
+    return n0 * r ** (t - 1.0)
+
+
+#: kind -> (n_t before rounding up, whether sum_t n_t^(-beta) is finite), see the table of
+#: the module docstring; sum_t (t log^2 t)^(-beta) is finite for beta = 1 by the integral test.
+_KINDS = {
+    "constant": (_real_constant, lambda beta, n: False),
+    "linear": (_real_linear, lambda beta, n0, slope: slope > 0 and beta > 1),
+    "power": (_real_power, lambda beta, n0, p: p * beta > 1),
+    "tlog2": (_real_tlog2, lambda beta, n0: beta >= 1),
+    "geometric": (_real_geometric, lambda beta, n0, r: r > 1),
+}
+
+
+class Schedule:
+    r"""A sample-size schedule :math:`t \mapsto n_t` of this module.
+
+    Made by the factories :func:`constant`, :func:`linear`, :func:`power`, :func:`tlog2`
+    and :func:`geometric`, which validate the parameters. Calling a schedule at a round
+    ``t >= 1`` (an int, or an int array) returns :math:`n_t` (an int, or an ``int64``
+    array of the same shape). ``kind`` is the factory's name and ``params`` its
+    arguments (a dict, in the factory's order); schedules compare equal when both are.
+
+    Examples
+    --------
+    >>> from collapse_lib import schedules
+    >>> s = schedules.power(10, 1.5)
+    >>> s(4), s([1, 2, 3]).tolist()
+    (80, [10, 29, 52])
+    >>> s == schedules.power(10.0, 1.5), s.kind, s.params
+    (True, 'power', {'n0': 10.0, 'p': 1.5})
     """
 
-    params: dict
+    def __init__(self, kind: str, **params):
+        self.kind = kind
+        self.params = params
 
     def __call__(self, t):
+        r"""The sample size :math:`n_t` of round(s) ``t``.
+
+        Parameters
+        ----------
+        t : int or array_like of int
+            Round(s), each :math:`\ge 1`.
+
+        Returns
+        -------
+        int or numpy.ndarray
+            :math:`n_t \ge 1`: an int for an int ``t``, else an ``int64`` array of the
+            shape of ``t``.
+
+        Examples
+        --------
+        >>> from collapse_lib import schedules
+        >>> schedules.linear(5)(3)
+        15
+        """
         scalar = isinstance(t, numbers.Integral) and not isinstance(t, (bool, np.bool_))
         tt = _as_int_array("t", t, minimum=1)
         with np.errstate(over="ignore"):
@@ -76,79 +139,24 @@ class Schedule:
         out = np.maximum(_ceil(real), 1.0).astype(np.int64)
         return int(out) if scalar else out
 
+    def _real(self, t):
+        return _KINDS[self.kind][0](t, **self.params)
+
+    def _sum_power_finite(self, beta) -> bool:
+        return bool(_KINDS[self.kind][1](beta, **self.params))
+
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
-        return f"{type(self).__name__.lstrip('_').lower()}({args})"
+        return f"{self.kind}({args})"
 
     def __eq__(self, other) -> bool:
-        return type(self) is type(other) and self.params == other.params
+        return isinstance(other, Schedule) and (self.kind, self.params) == (
+            other.kind,
+            other.params,
+        )
 
     def __hash__(self) -> int:
-        return hash((type(self).__name__, tuple(self.params.items())))
-
-
-class _Constant(Schedule):
-    def __init__(self, n):
-        self.params = {"n": _check_int("n", n, minimum=1)}
-
-    def _real(self, t):
-        return np.full_like(t, float(self.params["n"]))
-
-    def _sum_power_finite(self, beta):
-        return False
-
-
-class _Linear(Schedule):
-    def __init__(self, n0, slope):
-        n0 = _check_int("n0", n0, minimum=1)
-        slope = n0 if slope is None else _check_int("slope", slope, minimum=0)
-        self.params = {"n0": n0, "slope": slope}
-
-    def _real(self, t):
-        return self.params["n0"] + self.params["slope"] * (t - 1.0)
-
-    def _sum_power_finite(self, beta):
-        return self.params["slope"] > 0 and beta > 1
-
-
-class _Power(Schedule):
-    def __init__(self, n0, p):
-        self.params = {
-            "n0": _check_real("n0", n0, low=0.0, low_open=True),
-            "p": _check_real("p", p, low=0.0),
-        }
-
-    def _real(self, t):
-        return self.params["n0"] * t ** self.params["p"]
-
-    def _sum_power_finite(self, beta):
-        return self.params["p"] * beta > 1
-
-
-class _Tlog2(Schedule):
-    def __init__(self, n0):
-        self.params = {"n0": _check_real("n0", n0, low=0.0, low_open=True)}
-
-    def _real(self, t):
-        return self.params["n0"] * t * np.log2(t + 1.0) ** 2
-
-    def _sum_power_finite(self, beta):
-        # sum_t (t log^2 t)^(-beta): finite for beta = 1 (integral test), and beyond.
-        return beta >= 1
-
-
-class _Geometric(Schedule):
-    def __init__(self, n0, r):
-        self.params = {
-            "n0": _check_real("n0", n0, low=0.0, low_open=True),
-            "r": _check_real("r", r, low=1.0),
-        }
-
-    def _real(self, t):
-        return self.params["n0"] * self.params["r"] ** (t - 1.0)
-
-    def _sum_power_finite(self, beta):
-        return self.params["r"] > 1
+        return hash((self.kind, tuple(self.params.items())))
 
 
 def constant(n) -> Schedule:
@@ -164,8 +172,14 @@ def constant(n) -> Schedule:
     Schedule
         ``repr`` is ``constant(n=...)``. :math:`\sum_t n^{-\beta}` diverges for every
         :math:`\beta > 0`.
+
+    Examples
+    --------
+    >>> from collapse_lib import schedules
+    >>> schedules.constant(20)([1, 2, 3]).tolist()
+    [20, 20, 20]
     """
-    return _Constant(n)
+    return Schedule("constant", n=_check_int("n", n, minimum=1))
 
 
 def linear(n0, slope=None) -> Schedule:
@@ -184,8 +198,16 @@ def linear(n0, slope=None) -> Schedule:
     Schedule
         ``repr`` is ``linear(n0=..., slope=...)``. :math:`\sum_t 1/n_t` diverges (harmonic
         series); :math:`\sum_t n_t^{-\beta}` is finite iff :math:`s > 0` and :math:`\beta > 1`.
+
+    Examples
+    --------
+    >>> from collapse_lib import schedules
+    >>> schedules.linear(10)([1, 2, 3]).tolist(), schedules.linear(10, 5)([1, 2, 3]).tolist()
+    ([10, 20, 30], [10, 15, 20])
     """
-    return _Linear(n0, slope)
+    n0 = _check_int("n0", n0, minimum=1)
+    slope = n0 if slope is None else _check_int("slope", slope, minimum=0)
+    return Schedule("linear", n0=n0, slope=slope)
 
 
 def power(n0, p) -> Schedule:
@@ -204,8 +226,18 @@ def power(n0, p) -> Schedule:
     Schedule
         ``repr`` is ``power(n0=..., p=...)``. Since :math:`n_0 t^p \le n_t \le n_0 t^p + 1`,
         :math:`\sum_t n_t^{-\beta}` is finite iff :math:`p\beta > 1` (p-series).
+
+    Examples
+    --------
+    >>> from collapse_lib import schedules
+    >>> schedules.power(2, 2)([1, 2, 3]).tolist()
+    [2, 8, 18]
     """
-    return _Power(n0, p)
+    return Schedule(
+        "power",
+        n0=_check_real("n0", n0, low=0.0, low_open=True),
+        p=_check_real("p", p, low=0.0),
+    )
 
 
 def tlog2(n0) -> Schedule:
@@ -226,8 +258,14 @@ def tlog2(n0) -> Schedule:
         (:math:`\int^\infty dx / (x \ln^2 x) < \infty`), :math:`\sum_t 1/n_t` is finite
         although :math:`n_t` grows slower than every :math:`t^{1+s}`;
         :math:`\sum_t n_t^{-\beta}` is finite iff :math:`\beta \ge 1`.
+
+    Examples
+    --------
+    >>> from collapse_lib import schedules
+    >>> schedules.tlog2(1)([1, 2, 3]).tolist()
+    [1, 6, 12]
     """
-    return _Tlog2(n0)
+    return Schedule("tlog2", n0=_check_real("n0", n0, low=0.0, low_open=True))
 
 
 def geometric(n0, r) -> Schedule:
@@ -246,19 +284,29 @@ def geometric(n0, r) -> Schedule:
         ``repr`` is ``geometric(n0=..., r=...)``. :math:`\sum_t n_t^{-\beta}` is finite iff
         :math:`r > 1`. Calling it at a ``t`` whose size exceeds :math:`2^{53}` raises
         ``ValueError``.
+
+    Examples
+    --------
+    >>> from collapse_lib import schedules
+    >>> schedules.geometric(10, 1.5)([1, 2, 3, 4]).tolist()
+    [10, 15, 23, 34]
     """
-    return _Geometric(n0, r)
+    return Schedule(
+        "geometric",
+        n0=_check_real("n0", n0, low=0.0, low_open=True),
+        r=_check_real("r", r, low=1.0),
+    )
 
 
-def sizes(schedule, generations) -> np.ndarray:
-    r"""Resolve a sample-size specification into the array :math:`(n_1, \dots, n_G)`.
+def sizes(sizes, generations) -> np.ndarray:
+    r"""Resolve a sample-size schedule into the array :math:`(n_1, \dots, n_G)`.
 
     Parameters
     ----------
-    schedule : int, sequence of int or callable
+    sizes : int, sequence of int or callable
         An integer (constant size), a sequence of exactly ``generations`` integers, or a
-        callable ``t -> n_t`` such as a :class:`Schedule`. This is the ``sizes``
-        argument accepted by :func:`collapse_lib.simulate`.
+        callable ``t -> n_t`` such as a :class:`Schedule`: the ``sizes`` argument of
+        :func:`collapse_lib.simulate`.
     generations : int
         Number of rounds :math:`G \ge 0`.
 
@@ -270,42 +318,48 @@ def sizes(schedule, generations) -> np.ndarray:
     Raises
     ------
     TypeError
-        If ``schedule`` is not an integer, a sequence of integers or a callable, or a
+        If ``sizes`` is not an integer, a sequence of integers or a callable, or a
         callable returns non-integers.
     ValueError
         If a size is below 1 or a sequence has the wrong length.
+
+    Examples
+    --------
+    >>> from collapse_lib import schedules
+    >>> schedules.sizes(5, 3).tolist(), schedules.sizes(lambda t: 2 * t, 3).tolist()
+    ([5, 5, 5], [2, 4, 6])
     """
     generations = _check_int("generations", generations, minimum=0)
-    if callable(schedule):
+    if callable(sizes):
         t = np.arange(1, generations + 1, dtype=np.int64)
-        if isinstance(schedule, Schedule):
-            out = schedule(t)
+        if isinstance(sizes, Schedule):
+            out = sizes(t)
         else:
-            out = np.array([schedule(int(k)) for k in t])
+            out = np.array([sizes(int(k)) for k in t])
             if out.size == 0:
                 out = out.astype(np.int64)
-        return _as_int_array(f"sizes returned by {schedule!r}", out, minimum=1).reshape(generations)
-    if isinstance(schedule, numbers.Integral) and not isinstance(schedule, (bool, np.bool_)):
-        return np.full(generations, _check_int("sizes", schedule, minimum=1), dtype=np.int64)
-    arr = _as_int_array("sizes", schedule, minimum=1)
+        return _as_int_array(f"sizes returned by {sizes!r}", out, minimum=1).reshape(generations)
+    if isinstance(sizes, numbers.Integral) and not isinstance(sizes, (bool, np.bool_)):
+        return np.full(generations, _check_int("sizes", sizes, minimum=1), dtype=np.int64)
+    arr = _as_int_array("sizes", sizes, minimum=1)
     if arr.ndim != 1 or arr.size != generations:
         raise ValueError(f"sizes must have length generations={generations}, got shape {arr.shape}")
     return arr
 
 
-def _resolve(schedule_or_sizes, generations) -> np.ndarray:
+def _resolve(spec, generations) -> np.ndarray:
     """Sizes array from a schedule or int (``generations`` needed) or a 1-D sequence."""
     if generations is None:
-        if callable(schedule_or_sizes) or isinstance(schedule_or_sizes, numbers.Integral):
-            raise ValueError(f"generations is required with sizes={schedule_or_sizes!r}, got None")
-        arr = _as_int_array("sizes", schedule_or_sizes, minimum=1)
+        if callable(spec) or isinstance(spec, numbers.Integral):
+            raise ValueError(f"generations is required with sizes={spec!r}, got None")
+        arr = _as_int_array("sizes", spec, minimum=1)
         if arr.ndim != 1:
             raise ValueError(f"sizes must be one-dimensional, got shape {arr.shape}")
         return arr
-    return sizes(schedule_or_sizes, generations)
+    return sizes(spec, generations)
 
 
-def sum_power(schedule_or_sizes, beta, generations=None) -> float:
+def sum_power(sizes, beta, generations=None) -> float:
     r"""Partial sum :math:`\sum_{t=1}^{G} n_t^{-\beta}`.
 
     With :math:`\beta = 1` this is the variance scale :math:`S_G = \sum_t 1/n_t` of the
@@ -316,8 +370,9 @@ def sum_power(schedule_or_sizes, beta, generations=None) -> float:
 
     Parameters
     ----------
-    schedule_or_sizes : int, sequence of int or callable
-        As in :func:`sizes`; a 1-D sequence may be given without ``generations``.
+    sizes : int, sequence of int or callable
+        The schedule, as in :func:`collapse_lib.schedules.sizes`; a 1-D sequence may be
+        given without ``generations``.
     beta : float
         Exponent :math:`\beta > 0`.
     generations : int, optional
@@ -326,15 +381,46 @@ def sum_power(schedule_or_sizes, beta, generations=None) -> float:
     Returns
     -------
     float
+        :math:`\sum_{t \le G} n_t^{-\beta}`.
+
+    Examples
+    --------
+    >>> from collapse_lib import schedules
+    >>> schedules.sum_power([1, 4, 16], 0.5)
+    1.75
     """
     beta = _check_real("beta", beta, low=0.0, low_open=True)
-    n = _resolve(schedule_or_sizes, generations).astype(float)
+    n = _resolve(sizes, generations).astype(float)
     return float(np.sum(n ** (-beta)))
 
 
-def sum_inverse(schedule_or_sizes, generations=None) -> float:
-    r"""Partial sum :math:`S_G = \sum_{t=1}^{G} 1/n_t` (see :func:`sum_power`, :math:`\beta=1`)."""
-    return sum_power(schedule_or_sizes, 1.0, generations)
+def sum_inverse(sizes, generations=None) -> float:
+    r"""Partial sum :math:`S_G = \sum_{t=1}^{G} 1/n_t`, the variance scale of the mean walk.
+
+    The case :math:`\beta = 1` of :func:`sum_power`.
+
+    Parameters
+    ----------
+    sizes : int, sequence of int or callable
+        The schedule, as in :func:`collapse_lib.schedules.sizes`; a 1-D sequence may be
+        given without ``generations``.
+    generations : int, optional
+        Number of rounds :math:`G`; required for an int or a callable.
+
+    Returns
+    -------
+    float
+        :math:`S_G`.
+
+    Examples
+    --------
+    >>> from collapse_lib import schedules
+    >>> schedules.sum_inverse(10, generations=5)
+    0.5
+    >>> round(schedules.sum_inverse(schedules.power(1, 2), generations=10_000), 4)  # -> pi^2/6
+    1.6448
+    """
+    return sum_power(sizes, 1.0, generations)
 
 
 def converges(schedule, beta=1.0) -> bool:
@@ -358,6 +444,15 @@ def converges(schedule, beta=1.0) -> bool:
     Returns
     -------
     bool
+        True when the series is finite.
+
+    Examples
+    --------
+    >>> from collapse_lib import schedules
+    >>> schedules.converges(schedules.linear(10)), schedules.converges(schedules.tlog2(1))
+    (False, True)
+    >>> schedules.converges(schedules.linear(10), beta=2.0)
+    True
     """
     beta = _check_real("beta", beta, low=0.0, low_open=True)
     if not isinstance(schedule, Schedule):
@@ -365,4 +460,4 @@ def converges(schedule, beta=1.0) -> bool:
             "schedule must be a Schedule from collapse_lib.schedules (constant, linear, "
             f"power, tlog2, geometric), got {schedule!r}"
         )
-    return bool(schedule._sum_power_finite(beta))
+    return schedule._sum_power_finite(beta)

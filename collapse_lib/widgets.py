@@ -23,7 +23,7 @@ listed strings). It works in two modes:
 
 ``mode="auto"`` picks ``"static"`` when the environment variable
 :data:`MODE_ENV` equals ``"static"`` (the book build sets it, see
-:mod:`collapse_lib.sphinxext`) and ``"live"`` otherwise.
+``collapse_lib.sphinxext``) and ``"live"`` otherwise.
 """
 
 from __future__ import annotations
@@ -43,6 +43,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import NullLocator
 from PIL import Image
+
+from ._validate import _check_keys
 
 __all__ = ["DPI", "MODE_ENV", "PAGE_BUDGET_BYTES", "Explorer", "explore"]
 
@@ -151,6 +153,14 @@ class Explorer(ipywidgets.VBox):
         Static mode: the ``jslink`` from each control to each stack of its level.
     title : str or None
         The title given to :func:`explore`.
+
+    Examples
+    --------
+    >>> from collapse_lib.widgets import explore
+    >>> explorer = explore(lambda fig, n: fig.add_subplot().plot(range(n)), {"n": [2, 3]},
+    ...                    mode="live")
+    >>> type(explorer).__name__, list(explorer.controls), explorer.frames
+    ('Explorer', ['n'], {})
     """
 
     def __init__(self, mode, controls, figure, frames, links, header, title=None):
@@ -221,6 +231,25 @@ def explore(
         For an empty ``controls`` or control, unsorted or repeated values, an
         unknown default, a bad ``figsize`` or ``mode``, or, in static mode, a
         grid whose frames exceed the page budget.
+
+    Examples
+    --------
+    A line whose slope follows a slider and whose style follows toggle buttons:
+
+    >>> from collapse_lib.widgets import explore
+    >>> def plot(fig, slope, style):
+    ...     ax = fig.add_subplot()
+    ...     ax.plot([0, 1], [0, slope], linestyle=style)
+    >>> explorer = explore(plot, {"slope": [0.5, 1.0, 2.0], "style": ["-", ":"]},
+    ...                    title="A line", mode="live")
+    >>> explorer.mode, explorer.controls["slope"].value, explorer.controls["style"].value
+    ('live', 1.0, '-')
+
+    In the static book every combination of values is drawn once (3 x 2 frames):
+
+    >>> static = explore(plot, {"slope": [0.5, 1.0, 2.0], "style": ["-", ":"]}, mode="static")
+    >>> len(static.frames), sorted(static.frames)[0]
+    (6, (0.5, '-'))
     """
     if not callable(plot):
         raise TypeError(f"plot must be callable as plot(fig, **values), got {plot!r}")
@@ -289,15 +318,7 @@ def _validate_controls(controls, defaults):
         raise TypeError(f"controls must be a dict name -> sequence of values, got {controls!r}")
     if not controls:
         raise ValueError("controls must name at least one control, got an empty dict")
-    if defaults is None:
-        defaults = {}
-    if not isinstance(defaults, Mapping):
-        raise TypeError(f"defaults must be a dict name -> value or None, got {defaults!r}")
-    unknown = [k for k in defaults if k not in controls]
-    if unknown:
-        raise ValueError(
-            f"defaults names unknown controls {unknown!r}; controls are {list(controls)!r}"
-        )
+    defaults = _check_keys("defaults", defaults, of="controls", allowed=controls)
     return [
         _Control(name, _validate_values(name, values), defaults.get(name))
         for name, values in controls.items()

@@ -8,25 +8,30 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "benchmarks" / "run.py"
+SWEEP_SCRIPT = ROOT / "benchmarks" / "sweep.py"
 
 
-def _bench():
-    spec = importlib.util.spec_from_file_location("bench", SCRIPT)
+def _bench(script=SCRIPT):
+    spec = importlib.util.spec_from_file_location(script.stem + "_bench", script)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-def test_tiny_run_produces_every_case(tmp_path):
-    out = tmp_path / "res.json"
+def _run_tiny(script, out):
+    """Run a benchmark script at its smallest sizes; return its printed table and its JSON."""
     proc = subprocess.run(
-        [sys.executable, str(SCRIPT), "--tiny", "--output", str(out)],
+        [sys.executable, str(script), "--tiny", "--output", str(out)],
         check=True,
         capture_output=True,
         text=True,
         timeout=300,
     )
-    res = json.loads(out.read_text())
+    return proc.stdout, json.loads(out.read_text())
+
+
+def test_tiny_run_produces_every_case(tmp_path):
+    stdout, res = _run_tiny(SCRIPT, tmp_path / "res.json")
     bench = _bench()
     assert set(res["cases"]) == set(bench._cases(bench.MODES["tiny"]))
     for rec in res["cases"].values():
@@ -35,7 +40,7 @@ def test_tiny_run_produces_every_case(tmp_path):
     assert res["cases"]["gauss_loop"]["extrapolated"]
     assert not res["cases"]["gauss_exact"]["extrapolated"]
     assert all(r > 0 for r in res["ratios"].values())
-    assert "| ratio | value |" in proc.stdout
+    assert "| ratio | value |" in stdout
 
 
 def test_committed_results_are_a_full_run():
@@ -64,7 +69,7 @@ import collapse_lib as cl
 def plot(fig, n, estimator):
     run = cl.simulate(cl.Gaussian(estimator=estimator), generations=20, sizes=n,
                       replicates=50, seed=1)
-    cl.plotting.fan_chart(run.generations, run["sigma2"], ax=fig.add_subplot(), log=True)
+    cl.plotting.fan_chart(run.rounds, run["sigma2"], ax=fig.add_subplot(), log=True)
 
 cl.widgets.explore(plot, {"n": [5, 10, 20], "estimator": ["mle", "unbiased"]})
 ```
@@ -91,3 +96,35 @@ def test_committed_explorer_timings_cover_every_explorer_chapter():
     }
     assert set(res["chapters"]) == with_explorer
     assert all(res["chapters"][c] for c in with_explorer)
+
+
+_SWEEP_KEYS = {
+    "cluster_start",
+    "cpu_serial",
+    "cpu_dask",
+    "tiny_serial",
+    "tiny_dask_chunk1",
+    "tiny_dask_auto",
+}
+
+
+def test_sweep_benchmark_tiny_run(tmp_path):
+    stdout, res = _run_tiny(SWEEP_SCRIPT, tmp_path / "sweep.json")
+    bench = _bench(SWEEP_SCRIPT)
+    assert res["mode"] == "tiny" and res["config"] == bench.MODES["tiny"]
+    assert set(res["seconds"]) == _SWEEP_KEYS
+    assert all(v > 0 for v in res["seconds"].values())
+    # the cluster computed exactly what the serial run computed
+    assert res["identical"] is True
+    assert res["cpu_points"] == 2 * 2 * 2 and res["tiny_points"] == 20
+    assert res["speedup"] == res["seconds"]["cpu_serial"] / res["seconds"]["cpu_dask"]
+    assert "| speed-up of the CPU-bound sweep on 2 processes |" in stdout
+
+
+def test_committed_sweep_results_are_a_full_run():
+    res = json.loads((ROOT / "benchmarks" / "sweep.json").read_text())
+    bench = _bench(SWEEP_SCRIPT)
+    assert res["mode"] == "full" and res["config"] == bench.MODES["full"]
+    assert set(res["seconds"]) == _SWEEP_KEYS and res["identical"] is True
+    assert {"date", "machine", "versions"} <= set(res)
+    assert "| Dask path, overhead per task |" in bench.format_table(res)

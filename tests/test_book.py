@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import ROOT
+from helpers import ROOT, toc_files
 
 pytestmark = pytest.mark.book
 
@@ -36,23 +36,6 @@ _FETCHING = [
     ("input", "src"),
 ]
 _CSS_URL = re.compile(r"""url\(\s*(['"]?)(.*?)\1\s*\)|@import\s+(['"])(.*?)\3""", re.I)
-
-
-def toc_files(toc: dict) -> list[str]:
-    """Every document named in a jb-book ``_toc.yml`` (root first)."""
-    files = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                files.append(entry["file"])
-            walk(entry.get("sections"))
-            walk(entry.get("chapters"))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    return files
 
 
 def _pages(html: Path) -> list[Path]:

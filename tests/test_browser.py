@@ -25,9 +25,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import unavailable
+from helpers import PROBES, search_terms, solution_regions, stems, unavailable
 from PIL import Image, ImageStat
-from test_student import PROBES, _search_terms, _solution_regions, _stems
 
 try:
     from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
@@ -239,7 +238,7 @@ _MATHJAX_DONE = """async () => {
 
 _PROSE_TEXT = """() => {
     const main = (document.querySelector('main article') || document.body).cloneNode(true);
-    main.querySelectorAll('pre, code, script, style, mjx-container, .widget-subarea, '
+    main.querySelectorAll('pre, code, .sig, script, style, mjx-container, .widget-subarea, '
                           + '.highlight, .headerlink').forEach(e => e.remove());
     return main.textContent;
 }"""
@@ -481,20 +480,20 @@ def test_student_search_finds_no_solution_word(page, student_page, built_book, r
     sources = [p.read_text(encoding="utf-8") for p in (BOOK / "chapters").glob("*.md")]
     outside = " ".join(sources)
     for text in sources:
-        for region in _solution_regions(text):
+        for region in solution_regions(text):
             outside = outside.replace(region, " ")
-    elsewhere = _stems(outside)
-    indexed = _search_terms(built_book)
+    elsewhere = stems(outside)
+    indexed = search_terms(built_book)
     solution_words = {
         w.lower()
         for t in sources
-        for r in _solution_regions(t)
+        for r in solution_regions(t)
         for w in re.findall(r"[A-Za-z]{8,}", r)
     }
     words = sorted(
         w
         for w in solution_words
-        if (stem := next(iter(_stems(w)))) in indexed
+        if (stem := next(iter(stems(w)))) in indexed
         and stem not in elsewhere
         and not any(stem in other for other in elsewhere)
     )

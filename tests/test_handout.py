@@ -29,8 +29,7 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
-from conftest import ROOT, tool
-from test_student import PROBES, _squash
+from helpers import PROBES, ROOT, squash, tool
 
 import collapse_lib
 
@@ -184,10 +183,10 @@ def test_handout_contents(handout):
         nbformat.validate(nb)
         licence = nb.cells[0].source
         assert "CC BY 4.0" in licence and collapse_lib.__version__ in licence
-        text = _squash(json.dumps([c.source for c in nb.cells]))
+        text = squash(json.dumps([c.source for c in nb.cells]))
         assert "{solution" not in text
         stem = path.stem.split("_", 1)[1]
-        assert not [p for p in PROBES.get(stem, []) if _squash(p) in text]
+        assert not [p for p in PROBES.get(stem, []) if squash(p) in text]
         assert all(
             not c.outputs and c.execution_count is None for c in nb.cells if c.cell_type == "code"
         )

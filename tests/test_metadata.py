@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, tool
+from helpers import ROOT, tool
 
 import collapse_lib
 
@@ -100,15 +100,30 @@ def _third_party_imports(folder: Path) -> set[str]:
     return names - set(sys.stdlib_module_names) - local - {"__future__"}
 
 
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
 def _requirement_names(requirements: list[str]) -> set[str]:
+    """The distributions a list of requirements installs, extras included.
+
+    An extra of the package itself (``collapse_lib[book]``) adds that extra's list; an
+    extra of another package (``dask[distributed]``) adds what that package's metadata
+    requires for the extra.
+    """
     names = set()
     for requirement in requirements:
         name = re.split(r"[\s\[<>=!~;]", requirement, maxsplit=1)[0]
-        names.add(re.sub(r"[-_.]+", "-", name).lower())
+        names.add(_normal(name))
         extras = re.search(r"\[(.*)\]", requirement)
-        if name == "collapse_lib" and extras:  # extras of the package itself
-            for extra in extras[1].split(","):
-                names |= _requirement_names(PROJECT["optional-dependencies"][extra.strip()])
+        for extra in extras[1].split(",") if extras else ():
+            extra = extra.strip()
+            if name == "collapse_lib":
+                names |= _requirement_names(PROJECT["optional-dependencies"][extra])
+            else:
+                for needed in importlib.metadata.requires(name) or []:
+                    if re.search(rf"extra\s*==\s*['\"]{re.escape(extra)}['\"]", needed):
+                        names.add(_normal(re.split(r"[\s\[<>=!~;(]", needed, maxsplit=1)[0]))
     return names
 
 
@@ -119,7 +134,7 @@ def test_the_test_extra_lists_everything_the_tests_import():
     distributions = importlib.metadata.packages_distributions()
     missing = {}
     for module in sorted(_third_party_imports(ROOT / "tests")):
-        dists = {re.sub(r"[-_.]+", "-", d).lower() for d in distributions.get(module, [module])}
+        dists = {_normal(d) for d in distributions.get(module, [module])}
         if not dists & declared:
             missing[module] = sorted(dists)
     assert not missing, f"imported by tests/ but not in the test extra: {missing}"

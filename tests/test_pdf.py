@@ -30,9 +30,7 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import ROOT, tool
-from test_book import toc_files
-from test_student import PROBES
+from helpers import PROBES, ROOT, toc_files, tool
 
 pytestmark = pytest.mark.book
 

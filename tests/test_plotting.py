@@ -70,24 +70,24 @@ def test_fan_chart_single_replicate_and_no_legend():
 @pytest.mark.parametrize(
     "kwargs, exc, word",
     [
-        ({"generations": [0, 1, 2], "values": np.ones((4, 2))}, ValueError, "values"),
-        ({"generations": [0, 1.5], "values": np.ones((4, 2))}, TypeError, "generations"),
-        ({"generations": [], "values": np.ones((4, 0))}, ValueError, "generations"),
-        ({"generations": [0, 1], "values": [[1.0, np.nan]]}, ValueError, "values"),
-        ({"generations": [0, 1], "values": np.ones((2, 2, 2))}, ValueError, "values"),
-        ({"generations": [0, 1], "values": "ab"}, TypeError, "values"),
+        ({"rounds": [0, 1, 2], "values": np.ones((4, 2))}, ValueError, "values"),
+        ({"rounds": [0, 1.5], "values": np.ones((4, 2))}, TypeError, "rounds"),
+        ({"rounds": [], "values": np.ones((4, 0))}, ValueError, "rounds"),
+        ({"rounds": [0, 1], "values": [[1.0, np.nan]]}, ValueError, "values"),
+        ({"rounds": [0, 1], "values": np.ones((2, 2, 2))}, ValueError, "values"),
+        ({"rounds": [0, 1], "values": "ab"}, TypeError, "values"),
         (
-            {"generations": [0, 1], "values": np.ones((3, 2)), "quantiles": (0.9, 0.1)},
+            {"rounds": [0, 1], "values": np.ones((3, 2)), "quantiles": (0.9, 0.1)},
             ValueError,
             "quantiles",
         ),
         (
-            {"generations": [0, 1], "values": np.ones((3, 2)), "quantiles": (0.0, 0.5)},
+            {"rounds": [0, 1], "values": np.ones((3, 2)), "quantiles": (0.0, 0.5)},
             ValueError,
             "quantiles",
         ),
-        ({"generations": [0, 1], "values": np.ones((3, 2)), "theory": [1.0]}, ValueError, "theory"),
-        ({"generations": [0, 1], "values": np.ones((3, 2)), "ax": "axes"}, TypeError, "ax"),
+        ({"rounds": [0, 1], "values": np.ones((3, 2)), "theory": [1.0]}, ValueError, "theory"),
+        ({"rounds": [0, 1], "values": np.ones((3, 2)), "ax": "axes"}, TypeError, "ax"),
     ],
 )
 def test_fan_chart_bad_input(kwargs, exc, word):

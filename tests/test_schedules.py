@@ -214,3 +214,18 @@ def test_converges_rejects_plain_callables():
         sch.converges([1, 2, 3])
     with pytest.raises(ValueError, match="beta"):
         sch.converges(sch.constant(3), beta=-1)
+
+
+def test_schedules_pickle():
+    """Schedules travel to worker processes (e.g. a Dask cluster) by pickle."""
+    import pickle
+
+    for s in (
+        sch.constant(3),
+        sch.linear(2, 1),
+        sch.power(1.5, 2),
+        sch.tlog2(2),
+        sch.geometric(1, 2),
+    ):
+        again = pickle.loads(pickle.dumps(s))
+        assert again == s and again(np.arange(1, 6)).tolist() == s(np.arange(1, 6)).tolist()

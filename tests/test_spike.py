@@ -27,18 +27,6 @@ def _mixture_cdf(x, theta, **const):
     return (1 - ALPHA) * np.clip(x / 2, 0, 1) + ALPHA * np.clip((x - theta) / w, 0, 1)
 
 
-def _accumulate(theta_star, n, rounds, replicates, rng):
-    """theta_1..theta_T under the accumulate scheme (data concatenated: fine for tests)."""
-    theta = np.full(replicates, theta_star)
-    data = np.empty((replicates, 0))
-    path = []
-    for _ in range(rounds):
-        data = np.concatenate([data, sp._sample(theta, n, rng)], axis=1)
-        theta = sp._mle(data)
-        path.append(theta)
-    return np.stack(path, axis=1)
-
-
 def _se(p, m):
     return np.sqrt(max(p * (1 - p), 1.0 / m) / m)
 
@@ -212,7 +200,11 @@ def test_consistency_default_family():
 
 def test_accumulate_collapses_while_iid_mle_recovers():
     n, rounds, reps = 100, 20, 400
-    path = _accumulate(sp.THETA_STAR, n, rounds, reps, _rng(30))
+    run = cl.simulate(
+        cl.SpikeUniform(), generations=rounds, sizes=n, replicates=reps, scheme="accumulate",
+        seed=30,
+    )  # fmt: skip
+    path = run["theta"][:, 1:]
     off = path != sp.THETA_STAR
     # an error is permanent, and the fitted spike only moves right (narrows)
     assert np.all(np.diff(off.astype(int), axis=1) >= 0)
@@ -245,3 +237,23 @@ def test_smooth_family_does_not_collapse_under_accumulate():
     mu = run["mu"][:, -1]
     tv = special.erf(np.abs(mu) / (2 * np.sqrt(2)))
     assert tv.max() < ALPHA / 2
+
+
+# --- the engine's spike replicate and the capture figure ----------------------------------
+
+
+def test_spike_capture_is_a_replicate_of_the_engine():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    family = cl.SpikeUniform()
+    fig, ax = plt.subplots()
+    cap = cl.plotting.spike_capture(family, 50, seed=21, ax=ax)
+    plt.close(fig)
+    run = cl.simulate(family, generations=cap.round, sizes=50, scheme="accumulate", seed=21)
+    path = run["theta"][0]
+    assert np.all(path[:-1] == family.theta) and path[-1] == cap.theta
+    assert cap.data.size == 50 * cap.round
+    assert sp._mle(np.sort(cap.data)[None, :])[0] == cap.theta

@@ -28,71 +28,22 @@ import nbformat
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import ROOT, notebook_chapters, student_edition
+from helpers import (
+    HIDDEN,
+    PROBES,
+    ROOT,
+    notebook_chapters,
+    outside_solutions,
+    search_terms,
+    solution_regions,
+    squash,
+    stems,
+    student_edition,
+)
 from PIL import Image
-from sphinx.search.en import SearchEnglish
 
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-_FENCE = r"(?P<f>`{3,}|:{3,})"
-_GATED = re.compile(
-    _FENCE + r"\{solution-start\}.*?^(?P=f)[ \t]*$(?P<body>.*?)^"
-    r"(`{3,}|:{3,})\{solution-end\}",
-    re.S | re.M,
-)
-#: A solution block, or a note for instructors (removed from the student edition alike).
-_PLAIN = re.compile(
-    r"^" + _FENCE + r"\{(?:solution|instructor-only)\}[^\n]*\n(?P<body>.*?)^(?P=f)[ \t]*$",
-    re.S | re.M,
-)
-_HIDDEN = re.compile(r"\{solution|\{instructor-only\}")
-_CODE_CELL = re.compile(r"^(`{3,})\{code-cell\}[^\n]*\n(?P<code>.*?)^\1[ \t]*$", re.S | re.M)
-#: Markup, math, quotes and list items (typeset differently in HTML) end a prose fragment.
-_MARKUP = re.compile(r"[$`{}*\[\]_\\|\"'<>#~^]|\{[a-z:]+\}|\s:[a-z-]+:|\n\s*(?:-|\d+\.)\s")
 _TEXT_SUFFIXES = {".html", ".js", ".json", ".md", ".txt", ".ipynb", ".inv", ".css"}
-PROBES_PER_CHAPTER = 8
-
-
-def _solution_regions(text: str) -> list[str]:
-    return [m["body"] for m in _GATED.finditer(text)] + [m["body"] for m in _PLAIN.finditer(text)]
-
-
-def _outside_solutions(text: str) -> str:
-    return _PLAIN.sub("", _GATED.sub("", text))
-
-
-def _squash(text: str) -> str:
-    """Text without any whitespace (layout differs between source and HTML)."""
-    return re.sub(r"\s+", "", text)
-
-
-def _probes(region: str) -> list[str]:
-    """Distinctive code lines and prose fragments of one solution."""
-    code = [line.strip() for m in _CODE_CELL.finditer(region) for line in m["code"].splitlines()]
-    prose = _CODE_CELL.sub(" ", region)
-    fragments = [" ".join(f.split()) for f in _MARKUP.split(prose)]
-    return [c for c in code if len(c) >= 30 and not c.startswith("#")] + [
-        f for f in fragments if len(f) >= 40
-    ]
-
-
-def _chapter_probes() -> dict[str, list[str]]:
-    """Per chapter with solutions: probes that occur nowhere outside the solutions."""
-    sources = {
-        p.stem: p.read_text(encoding="utf-8") for p in sorted((ROOT / "chapters").glob("*.md"))
-    }
-    outside = _squash(" ".join(_outside_solutions(t) for t in sources.values()))
-    probes = {}
-    for name, text in sources.items():
-        regions = _solution_regions(text)
-        if not regions:
-            continue
-        found = [p for region in regions for p in _probes(region) if _squash(p) not in outside]
-        step = max(1, len(found) // PROBES_PER_CHAPTER)  # spread over all the solutions
-        probes[name] = found[::step][:PROBES_PER_CHAPTER]
-    return probes
-
-
-PROBES = _chapter_probes()
 
 
 def _file_text(path: Path) -> str:
@@ -109,7 +60,7 @@ def _file_text(path: Path) -> str:
                 parts.append("".join(out.get("text", "")))
                 parts.append("".join(out.get("data", {}).get("text/plain", "")))
         raw = "\n".join(parts)
-    return _squash(raw)
+    return squash(raw)
 
 
 def _build_texts(html: Path) -> dict[Path, str]:
@@ -118,18 +69,6 @@ def _build_texts(html: Path) -> dict[Path, str]:
         for p in sorted(html.rglob("*"))
         if p.is_file() and p.suffix in _TEXT_SUFFIXES
     }
-
-
-def _search_terms(html: Path) -> set[str]:
-    text = (html / "searchindex.js").read_text(encoding="utf-8")
-    index = json.loads(text[text.index("(") + 1 : text.rindex(")")])
-    return set(index["terms"]) | set(index["titleterms"])
-
-
-def _stems(text: str, shortest: int = 1) -> set[str]:
-    """Stems of the words of ``text`` (as the search index stores them)."""
-    stemmer = SearchEnglish({})
-    return {stemmer.stem(w.lower()) for w in re.findall(rf"[A-Za-z]{{{shortest},}}", text)}
 
 
 # --------------------------------------------------------------------------- the tool
@@ -243,7 +182,7 @@ def test_every_chapter_strips_to_the_same_code_as_its_notebook(chapter):
     from_nb = tool.strip_notebook(jupytext.read(chapter), chapter.name)
     code = [[c.source for c in nb.cells if c.cell_type == "code"] for nb in (from_text, from_nb)]
     assert code[0] == code[1]
-    assert not _HIDDEN.search(tool.strip_myst(text))
+    assert not HIDDEN.search(tool.strip_myst(text))
     assert text.count("{exercise") == tool.strip_myst(text).count("{exercise")
 
 
@@ -251,7 +190,7 @@ def test_probes_cover_every_chapter_with_solutions():
     chapters = {
         p.stem
         for p in (ROOT / "chapters").glob("*.md")
-        if _solution_regions(p.read_text(encoding="utf-8"))
+        if solution_regions(p.read_text(encoding="utf-8"))
     }
     assert len(chapters) >= 6
     thin = {c: PROBES.get(c, []) for c in chapters if len(PROBES.get(c, [])) < 4}
@@ -266,10 +205,7 @@ def test_probes_are_found_in_the_instructor_edition(built_book):
     texts = _build_texts(built_book)
     pages = {name: texts[built_book / "chapters" / f"{name}.html"] for name in PROBES}
     missing = [
-        (name, p)
-        for name, probes in PROBES.items()
-        for p in probes
-        if _squash(p) not in pages[name]
+        (name, p) for name, probes in PROBES.items() for p in probes if squash(p) not in pages[name]
     ]
     assert not missing, f"probes not on the instructor pages (the probe scan is wrong): {missing}"
 
@@ -282,7 +218,7 @@ def test_no_solution_text_in_the_student_edition(built_student_book):
         for name, probes in PROBES.items()
         for probe in probes
         for path, text in texts.items()
-        if _squash(probe) in text
+        if squash(probe) in text
     ]
     assert not leaks, f"solution text in the student edition: {leaks[:20]}"
     html = "".join(p.read_text(encoding="utf-8") for p in built_student_book.rglob("*.html"))
@@ -292,12 +228,12 @@ def test_no_solution_text_in_the_student_edition(built_student_book):
 @pytest.mark.book
 def test_search_index_has_no_solution_words(built_book, built_student_book):
     sources = [p.read_text(encoding="utf-8") for p in (ROOT / "chapters").glob("*.md")]
-    solution_only = _stems(" ".join(r for t in sources for r in _solution_regions(t)), 6) - _stems(
-        " ".join(_outside_solutions(t) for t in sources)
+    solution_only = stems(" ".join(r for t in sources for r in solution_regions(t)), 6) - stems(
+        " ".join(outside_solutions(t) for t in sources)
     )
-    instructor = solution_only & _search_terms(built_book)
+    instructor = solution_only & search_terms(built_book)
     assert len(instructor) >= 20, f"few solution-only words indexed: {sorted(instructor)}"
-    leaked = instructor & _search_terms(built_student_book)
+    leaked = instructor & search_terms(built_student_book)
     assert not leaked, f"solution words in the student search index: {sorted(leaked)}"
 
 
@@ -328,7 +264,7 @@ def test_every_chapter_offers_md_and_ipynb(built_book, built_student_book, editi
             assert href in hrefs, f"{chapter.stem}: no download link {href}"
             assert (html / "_sources" / "chapters" / f"{chapter.stem}{suffix}").is_file()
         nb = nbformat.read(html / "_sources" / "chapters" / f"{chapter.stem}.ipynb", as_version=4)
-        solutions = sum(bool(_HIDDEN.search(c.source)) for c in nb.cells)
+        solutions = sum(bool(HIDDEN.search(c.source)) for c in nb.cells)
         assert (solutions > 0) == (edition == "instructor" and chapter.stem in PROBES)
         if edition == "student":  # handed out to be run: no outputs, like the archive
             assert not any(c.outputs for c in nb.cells if c.cell_type == "code")

@@ -12,7 +12,7 @@ import difflib
 import jupytext
 import nbformat
 import pytest
-from conftest import CHAPTERS, front_matter
+from helpers import CHAPTERS, front_matter
 
 
 def test_there_are_notebook_chapters():

@@ -1,13 +1,13 @@
 """collapse_lib.simulate against the closed forms of collapse_lib.theory.
 
 Each check compares a seeded simulation with theory within 4 standard errors estimated
-from the simulated sample (helpers from ``test_theory``); exact chain computations
+from the simulated sample (the assertions of ``helpers``); exact chain computations
 (transition-matrix powers) stand in where theory is a distribution rather than a moment.
 """
 
 import numpy as np
 import pytest
-from stats_checks import (
+from helpers import (
     assert_mean_matches,
     assert_probability_matches,
     assert_variance_matches,
@@ -37,18 +37,23 @@ def _run(family, sizes, generations, seed, **kw):
 def test_variance_and_log_variance(estimator, schedule):
     sizes, G = SCHEDULES[schedule]
     run = _run(cl.Gaussian(sigma2=2.0, estimator=estimator), sizes, G, 11, record=4)
-    g = run.generations
+    g = run.rounds
     assert_mean_matches(
-        run["sigma2"], theory.gaussian_variance_mean(sizes, estimator, 2.0, generations=G)[g]
+        run["sigma2"],
+        theory.gaussian_variance_mean(sizes=sizes, estimator=estimator, sigma2=2.0, generations=G)[
+            g
+        ],
     )
     assert_mean_matches(
-        run["log_sigma2"], theory.log_variance_mean(sizes, estimator, 2.0, generations=G)[g]
+        run["log_sigma2"],
+        theory.log_variance_mean(sizes=sizes, estimator=estimator, sigma2=2.0, generations=G)[g],
     )
     assert_variance_matches(
-        run["log_sigma2"][:, 1:], theory.log_variance_variance(sizes, generations=G)[g[1:]]
+        run["log_sigma2"][:, 1:], theory.log_variance_variance(sizes=sizes, generations=G)[g[1:]]
     )
     assert_mean_matches(
-        np.sqrt(run["sigma2"]), theory.gaussian_sigma_mean(sizes, estimator, 2.0, generations=G)[g]
+        np.sqrt(run["sigma2"]),
+        theory.gaussian_sigma_mean(sizes=sizes, estimator=estimator, sigma2=2.0, generations=G)[g],
     )
 
 
@@ -58,13 +63,13 @@ def test_variance_long_constant_run_collapses_on_log_scale(estimator):
     """Thousands of rounds: log sigma^2 stays finite and follows its drift and spread."""
     G = 20_000
     run = _run(cl.Gaussian(estimator=estimator), 10, G, 12, record=1000, replicates=5000)
-    g = run.generations
+    g = run.rounds
     assert np.all(np.isfinite(run["log_sigma2"]))
     assert_mean_matches(
-        run["log_sigma2"], theory.log_variance_mean(10, estimator, generations=G)[g]
+        run["log_sigma2"], theory.log_variance_mean(sizes=10, estimator=estimator, generations=G)[g]
     )
     assert_variance_matches(
-        run["log_sigma2"][:, 1:], theory.log_variance_variance(10, generations=G)[g[1:]]
+        run["log_sigma2"][:, 1:], theory.log_variance_variance(sizes=10, generations=G)[g[1:]]
     )
 
 
@@ -75,10 +80,12 @@ def test_variance_by_drawing_samples(estimator):
     run = _run(cl.Gaussian(estimator=estimator), sizes, 12, 13, method="samples")
     assert run.method == "samples"
     assert_mean_matches(
-        run["sigma2"], theory.gaussian_variance_mean(sizes, estimator, generations=12)
+        run["sigma2"],
+        theory.gaussian_variance_mean(sizes=sizes, estimator=estimator, generations=12),
     )
     assert_mean_matches(
-        run["log_sigma2"], theory.log_variance_mean(sizes, estimator, generations=12)
+        run["log_sigma2"],
+        theory.log_variance_mean(sizes=sizes, estimator=estimator, generations=12),
     )
 
 
@@ -88,9 +95,10 @@ def test_variance_by_drawing_samples(estimator):
 def test_mean_walk_known_variance(scheme, sizes):
     G = 60
     run = _run(cl.Gaussian(sigma2=3.0, known_variance=True), sizes, G, 21, scheme=scheme, record=5)
-    g = run.generations
+    g = run.rounds
     assert_variance_matches(
-        run["mu"][:, 1:], theory.mean_walk_variance(sizes, scheme, 3.0, generations=G)[g[1:]]
+        run["mu"][:, 1:],
+        theory.mean_walk_variance(sizes=sizes, scheme=scheme, sigma2=3.0, generations=G)[g[1:]],
     )
 
 
@@ -107,9 +115,10 @@ def test_accumulate_mean_walk_approaches_pi_squared_over_six():
 def test_mean_walk_with_refitted_variance(estimator):
     n, G = 8, 40
     run = _run(cl.Gaussian(sigma2=2.0, estimator=estimator), n, G, 24, record=4)
-    g = run.generations
+    g = run.rounds
     assert_variance_matches(
-        run["mu"][:, 1:], theory.joint_mean_variance(n, estimator, 2.0, generations=G)[g[1:]]
+        run["mu"][:, 1:],
+        theory.joint_mean_variance(sizes=n, estimator=estimator, sigma2=2.0, generations=G)[g[1:]],
     )
 
 
@@ -120,7 +129,7 @@ def test_probability_synthetic_beats_real():
     err = np.abs(run["mu"] - 1.0)
     hits = err[:, 2:] < err[:, 1, None]
     assert_probability_matches(
-        hits, theory.prob_synthetic_beats_real_by_generation(sizes, generations=G)[2:]
+        hits, theory.prob_synthetic_beats_real_by_generation(sizes=sizes, generations=G)[2:]
     )
 
 
@@ -130,7 +139,7 @@ def test_bernoulli_heterozygosity_decay():
     run = _run(cl.Bernoulli(p), n, G, 41)
     P = run["p"]
     assert_mean_matches(P, np.full(G + 1, p))  # martingale
-    assert_mean_matches(P * (1 - P), theory.wf_heterozygosity(p, n, run.generations))
+    assert_mean_matches(P * (1 - P), theory.wf_heterozygosity(run.rounds, p=p, n=n))
 
 
 @pytest.mark.parametrize("count", [3, 10])
@@ -139,20 +148,20 @@ def test_fixation_probability_and_absorption_time(count):
     run = _run(
         cl.Categorical([count / n, 1 - count / n]), n, G, 42, record="last", replicates=10_000
     )
-    T = run.fixation_times()
+    T = run.records["fixation_time"]
     # P(no absorption in 1500 rounds) < (1 - 1/n)^1500 * n ~ 1e-32: all runs are absorbed
     assert np.all(T > 0)
     fixed = run["probs"][:, -1, 0] == 1.0
-    assert_probability_matches(fixed, theory.wf_fixation_probability(count / n))
-    assert_mean_matches(T, theory.wf_absorption_time_exact(n)[count])
+    assert_probability_matches(fixed, theory.wf_fixation_probability(p=count / n))
+    assert_mean_matches(T, theory.wf_absorption_time_exact(n=n)[count])
 
 
 def test_word_loss_time_distribution():
     """Extinction times of a rare category against the exact chain (matrix powers)."""
     n, c, G = 200, 4, 60
     run = _run(cl.Categorical([c / n, 1 - c / n]), n, G, 43, record="last")
-    ext = run.extinction_times()[:, 0]
-    P = theory.wf_transition_matrix(n)
+    ext = run.records["extinction_time"][:, 0]
+    P = theory.wf_transition_matrix(n=n)
     law = np.zeros(n + 1)
     law[c] = 1.0
     lost_by = []
@@ -166,17 +175,17 @@ def test_word_loss_time_distribution():
 @pytest.mark.parametrize("n", [10, 40])
 def test_time_to_a_single_atom(n):
     run = _run(cl.Categorical(np.full(n, 1.0 / n)), n, 40 * n, 44, record="last", replicates=4000)
-    T = run.fixation_times()
+    T = run.records["fixation_time"]
     assert np.all(T > 0)
-    assert_mean_matches(T, theory.coalescence_time(n))
+    assert_mean_matches(T, theory.coalescence_time(n=n))
 
 
 # ------------------------------------------------------------------ Poisson survival
 def test_poisson_survival():
     n, lam, G = 10, 0.3, 80
     run = _run(cl.Poisson(lam), n, G, 51, record=5)
-    g = run.generations
-    assert_probability_matches(run["lam"][:, 1:] > 0, theory.poisson_survival(g[1:], n, lam))
+    g = run.rounds
+    assert_probability_matches(run["lam"][:, 1:] > 0, theory.poisson_survival(g[1:], n=n, lam=lam))
 
 
 # ---------------------------------------------------------------- persistent excitation
@@ -184,12 +193,12 @@ def test_poisson_survival():
 def test_fresh_fraction_mean_and_variance(eps):
     n, p0, G = 25, 0.3, 60
     run = _run(cl.Bernoulli(p0), n, G, 61 + int(10 * eps), fresh=eps, record=3)
-    g = run.generations
+    g = run.rounds
     assert_mean_matches(run["p"], np.full(g.size, p0))
     assert_variance_matches(
-        run["p"][:, 1:], theory.fresh_variance(p0, n, eps, generations=G)[g[1:]]
+        run["p"][:, 1:], theory.wf_fresh_variance(p=p0, sizes=n, fresh=eps, generations=G)[g[1:]]
     )
-    _, var = theory.fresh_stationary_moments(p0, n, eps)
+    _, var = theory.wf_fresh_stationary_moments(p=p0, n=n, fresh=eps)
     # V_60 / V - 1 < ((1 - eps)^2 (1 - 1/n))^60 < 1e-6: generation 60 is stationary
     assert_variance_matches(run["p"][:, -1], var)
 
@@ -198,8 +207,8 @@ def test_fresh_fraction_categorical_growing_schedule():
     probs = np.array([0.5, 0.3, 0.2])
     sizes, G, eps = schedules.linear(5, 5), 30, 0.2
     run = _run(cl.Categorical(probs), sizes, G, 62, fresh=eps, record=3)
-    g = run.generations
-    var = theory.fresh_variance(probs, sizes, eps, generations=G)[:, g[1:]].T
+    g = run.rounds
+    var = theory.wf_fresh_variance(p=probs, sizes=sizes, fresh=eps, generations=G)[:, g[1:]].T
     assert_variance_matches(run["probs"][:, 1:, :], var)
     assert_mean_matches(run["probs"][:, 1:, :], np.broadcast_to(probs, var.shape))
 
@@ -208,7 +217,7 @@ def test_fresh_fraction_categorical_growing_schedule():
 def test_fresh_fraction_stationary_long_run():
     n, p0, eps = 50, 0.2, 0.05
     run = _run(cl.Bernoulli(p0), n, 400, 63, fresh=eps, record="last")
-    mean, var = theory.fresh_stationary_moments(p0, n, eps)
+    mean, var = theory.wf_fresh_stationary_moments(p=p0, n=n, fresh=eps)
     assert_mean_matches(run["p"][:, -1], mean)
     assert_variance_matches(run["p"][:, -1], var)
 
@@ -220,7 +229,7 @@ def test_mean_walk_by_drawing_samples(scheme):
     run = _run(cl.Gaussian(known_variance=True), sizes, G, 71, scheme=scheme, method="samples")
     assert run.method == "samples"
     assert_variance_matches(
-        run["mu"][:, 1:], theory.mean_walk_variance(sizes, scheme, generations=G)[1:]
+        run["mu"][:, 1:], theory.mean_walk_variance(sizes=sizes, scheme=scheme, generations=G)[1:]
     )
 
 
@@ -228,9 +237,9 @@ def test_mean_walk_by_drawing_samples(scheme):
 def test_fresh_fraction_by_drawing_samples():
     n, p0, eps, G = 20, 0.4, 0.3, 30
     run = _run(cl.Bernoulli(p0), n, G, 72, fresh=eps, method="samples", record=5)
-    g = run.generations
+    g = run.rounds
     assert_variance_matches(
-        run["p"][:, 1:], theory.fresh_variance(p0, n, eps, generations=G)[g[1:]]
+        run["p"][:, 1:], theory.wf_fresh_variance(p=p0, sizes=n, fresh=eps, generations=G)[g[1:]]
     )
 
 
@@ -238,6 +247,6 @@ def test_fresh_fraction_by_drawing_samples():
 def test_time_to_a_single_atom_large_population():
     n = 300
     run = _run(cl.Categorical(np.full(n, 1.0 / n)), n, 20 * n, 73, record="last", replicates=2000)
-    T = run.fixation_times()
+    T = run.records["fixation_time"]
     assert np.all(T > 0)
-    assert_mean_matches(T, theory.coalescence_time(n))
+    assert_mean_matches(T, theory.coalescence_time(n=n))

@@ -1,0 +1,231 @@
+r"""Bernoulli and Poisson: Suresh et al.'s iterates, extinction and the rate's variance (private).
+
+Refitting a Poisson rate (or a Bernoulli probability) by its sample mean on :math:`n_t`
+draws makes :math:`n_t\Lambda_t` a Poisson (binomial) count whose mean is the previous
+fit: a critical branching process, which dies out. Suresh, Thangaraj and Khandavally
+(2025) express its extinction through the iterates of :math:`g(x) = 1 - e^{-x}`. This
+module holds those iterates, the exact survival probability of the Poisson rate for any
+schedule, and the exact variance of the rate under replace and accumulate with a fresh
+fraction. The Bernoulli count is also the two-type Wright–Fisher chain, whose results
+are in :mod:`collapse_lib.theory._wright_fisher`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._validate import _check_int
+from ._common import (
+    _check_elements,
+    _doc,
+    _fresh,
+    _out,
+    _positive,
+    _rounds,
+    _schedule,
+    _scheme,
+)
+
+
+@_doc
+def g_iterate(t):
+    r"""Iterates :math:`g_t` of :math:`g(x) = 1 - e^{-x}` started at :math:`+\infty`.
+
+    :math:`g_0 = +\infty`, :math:`g_1 = 1`, :math:`g_{t+1} = g(g_t)`. The sequence
+    decreases to 0 like :math:`2/t`, bracketed between :math:`1/t` and :math:`3/t`.
+    Computed by iteration (``-expm1``), cost :math:`O(\max t)`.
+
+    Parameters
+    ----------
+    %(t)s
+
+    Returns
+    -------
+    float or numpy.ndarray
+        :math:`g_t`, shaped like ``t``.
+
+    References
+    ----------
+    Suresh, Thangaraj and Khandavally (2025) [suresh2025], including the bracket.
+
+    Examples
+    --------
+    The first iterates, between :math:`1/t` and :math:`3/t`:
+
+    >>> from collapse_lib import theory
+    >>> theory.g_iterate([1, 2, 3]).round(4).tolist()
+    [1.0, 0.6321, 0.4685]
+    """
+    t = _rounds(t)
+    tmax = int(t.max()) if t.size else 0
+    _check_elements(tmax, f"t={tmax}")
+    g = np.empty(tmax + 1)
+    g[0] = np.inf
+    for i in range(1, tmax + 1):
+        g[i] = -np.expm1(-g[i - 1])
+    return _out(g[t])
+
+
+def poisson_survival(t, *, n, lam):
+    r"""Exact probability that the Poisson rate is still non-zero after :math:`t` rounds.
+
+    Replace scheme, Poisson MLE from a constant :math:`n` samples: :math:`S_t = n\Lambda_t`
+    is Poisson with mean :math:`S_{t-1}`, and
+    :math:`E[e^{-xS_t}\mid S_{t-1}] = e^{-g(x) S_{t-1}}`. Letting :math:`x\to\infty` and
+    iterating down to :math:`S_1 \sim \mathrm{Poisson}(n\lambda)`,
+
+    .. math:: P(\Lambda_t \neq 0) = 1 - \exp(-n \lambda\, g_t)
+
+    with :math:`g_t` from :func:`g_iterate`. Since :math:`g_t \approx 2/t`, survival
+    decays like :math:`2n\lambda/t`.
+
+    Parameters
+    ----------
+    t : int or array of int
+        Round(s) :math:`t \ge 0` (survival 1 at :math:`t = 0`).
+    n : int
+        Samples per round, :math:`n \ge 1`.
+    lam : float
+        True rate :math:`\lambda > 0`.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The survival probability :math:`P(\Lambda_t \neq 0)` for each ``t``.
+
+    See Also
+    --------
+    poisson_survival_by_generation : any schedule.
+
+    References
+    ----------
+    Suresh, Thangaraj and Khandavally (2025) [suresh2025], exact for the Poisson MLE.
+
+    Examples
+    --------
+    Ten draws a round from a rate of 1 keep it alive for a while, not for ever:
+
+    >>> from collapse_lib import theory
+    >>> theory.poisson_survival([1, 10, 100], n=10, lam=1.0).round(4).tolist()
+    [1.0, 0.8214, 0.1775]
+    """
+    n = _check_int("n", n, minimum=1)
+    lam = _positive("lam", lam)
+    return _out(-np.expm1(-n * lam * np.asarray(g_iterate(t))))
+
+
+@_doc
+def poisson_survival_by_generation(*, sizes, generations=None, lam):
+    r"""Exact :math:`P(\Lambda_t \neq 0)` for the Poisson MLE under any schedule (replace).
+
+    :math:`n_t\Lambda_t` is Poisson with mean :math:`n_t\Lambda_{t-1}`, so
+    :math:`E[e^{-y\Lambda_t}\mid\Lambda_{t-1}] = \exp(-\Lambda_{t-1}\, h_t(y))` with
+    :math:`h_t(y) = n_t (1 - e^{-y/n_t})`. Letting :math:`y \to \infty` in round
+    :math:`T` and conditioning backwards,
+
+    .. math:: P(\Lambda_T = 0) = \exp(-\lambda\, y_0^{(T)}),\qquad
+              y_{T-1}^{(T)} = n_T,\quad y_{t-1}^{(T)} = h_t\big(y_t^{(T)}\big).
+
+    For a constant schedule :math:`y_0^{(T)} = n\,g_T` and this is
+    :func:`poisson_survival`. From :math:`x/(1+x) \le 1 - e^{-x} \le 2x/(2+x)` it
+    follows that :math:`1/S_T \le y_0^{(T)} \le 2/S_T` with
+    :math:`S_T = \sum_{t\le T} 1/n_t`: the rate dies out almost surely iff
+    :math:`\sum_t 1/n_t = \infty`. All :math:`T` are computed together, :math:`G`
+    vectorised steps.
+
+    Parameters
+    ----------
+    %(sizes)s
+    lam : float
+        True rate :math:`\lambda > 0`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(G + 1,)``; entry :math:`t` is :math:`P(\Lambda_t \neq 0)` (entry 0 is 1).
+
+    References
+    ----------
+    Derived here, extending the constant-size formula of Suresh, Thangaraj and
+    Khandavally (2025) [suresh2025] to growing schedules.
+
+    Examples
+    --------
+    A doubling schedule slows the extinction of a small rate:
+
+    >>> from collapse_lib import theory
+    >>> p = theory.poisson_survival_by_generation(sizes=[10, 20, 40], lam=0.1)
+    >>> p.round(4).tolist()
+    [1.0, 0.6321, 0.5788, 0.5607]
+    """
+    lam = _positive("lam", lam)
+    n = _schedule(sizes, generations)
+    G = n.size
+    y = n.copy()  # y[T-1] holds y^{(T)} for the target generation T = 1..G
+    for j in range(1, G):
+        # one step back for every target T > j: from y_{T-j} to y_{T-j-1}, through n_{T-j}
+        nn = n[: G - j]
+        y[j:] = -nn * np.expm1(-y[j:] / nn)
+    return np.concatenate(([1.0], -np.expm1(-lam * y)))
+
+
+@_doc
+def poisson_rate_variance(*, sizes, generations=None, lam, scheme="replace", fresh=0.0):
+    r"""Exact variance :math:`\operatorname{Var}\lambda_t` of the refitted Poisson rate (MLE).
+
+    Round :math:`t` draws :math:`n_t` observations, each from the truth
+    :math:`\mathrm{Poisson}(\lambda)` with probability :math:`\varepsilon` and from
+    :math:`\mathrm{Poisson}(\lambda_{t-1})` otherwise, and refits the sample mean on the
+    new batch (replace) or on all :math:`N_t` observations (accumulate). Either way
+    :math:`\lambda_t = (1 - w_t)\lambda_{t-1} + w_t \bar X_t` with :math:`w_t = 1`
+    (replace) or :math:`w_t = n_t / N_t` (accumulate). Hence :math:`E\lambda_t =
+    \lambda`, and with :math:`V_t = \operatorname{Var}\lambda_t`, using that one draw
+    has conditional variance
+    :math:`\lambda + (1-\varepsilon)(\lambda_{t-1} - \lambda)
+    + \varepsilon(1-\varepsilon)(\lambda_{t-1} - \lambda)^2`,
+
+    .. math:: V_t = (1 - \varepsilon w_t)^2 V_{t-1}
+              + \frac{w_t^2}{n_t}\big(\lambda + \varepsilon(1-\varepsilon) V_{t-1}\big),
+              \qquad V_0 = 0 .
+
+    Without fresh data this is :math:`\lambda \sum_t 1/n_t` (replace) and
+    :math:`\lambda \sum_t n_t/N_t^2` (accumulate), the Gaussian mean walk of
+    :func:`mean_walk_variance` with :math:`\sigma^2 = \lambda`.
+
+    Parameters
+    ----------
+    %(sizes)s
+    lam : float
+        True rate :math:`\lambda > 0`.
+    %(scheme)s
+    %(fresh)s
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(G + 1,)``; entry :math:`t` is :math:`\operatorname{Var}\lambda_t`, entry 0 is 0.
+
+    References
+    ----------
+    Derived here (a one-step recursion of conditional variances).
+
+    Examples
+    --------
+    Without fresh data the accumulated rate varies like the Gaussian mean walk:
+
+    >>> from collapse_lib import theory
+    >>> v = theory.poisson_rate_variance(sizes=10, lam=2.0, scheme="accumulate", generations=3)
+    >>> v.round(4).tolist()
+    [0.0, 0.2, 0.25, 0.2722]
+    """
+    lam = _positive("lam", lam)
+    scheme = _scheme(scheme)
+    eps = _fresh(fresh)
+    n = _schedule(sizes, generations)
+    w = np.ones_like(n) if scheme == "replace" else n / np.cumsum(n)
+    v = np.zeros(n.size + 1)
+    for t in range(1, n.size + 1):
+        v[t] = (1.0 - eps * w[t - 1]) ** 2 * v[t - 1] + w[t - 1] ** 2 / n[t - 1] * (
+            lam + eps * (1.0 - eps) * v[t - 1]
+        )
+    return v

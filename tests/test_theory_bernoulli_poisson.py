@@ -1,0 +1,161 @@
+"""collapse_lib.theory, Bernoulli and Poisson: Suresh et al.'s iterates, extinction, variance.
+
+Exact checks propagate the Poisson counts' law; Monte Carlo checks draw the counts with
+their own seeded Generators (nothing from the library's simulator) and accept a
+deviation of at most 4 standard errors, estimated from the same sample. The
+inequalities used in the book's survival bounds are checked on fine grids.
+"""
+
+import numpy as np
+import pytest
+from helpers import assert_mean_matches, assert_probability_matches
+from scipy import stats
+
+from collapse_lib import schedules as sc
+from collapse_lib import theory as th
+
+SIZES = [3, 4, 6, 9, 5]
+
+
+# --------------------------------------------------------------- Suresh et al.
+def test_g_iterate_bracket_and_asymptote():
+    t = np.arange(1, 100_001)
+    g = th.g_iterate(t)
+    assert th.g_iterate(0) == np.inf and th.g_iterate(1) == 1.0
+    assert np.all(g >= 1 / t) and np.all(g <= 3 / t)
+    np.testing.assert_allclose(g[1:], -np.expm1(-g[:-1]), rtol=1e-15)
+    assert t[-1] * g[-1] == pytest.approx(2, rel=1e-3)
+
+
+@pytest.mark.parametrize("n, lam", [(1, 0.7), (5, 0.4), (20, 1.5)])
+def test_poisson_survival_exact_small_t(n, lam):
+    m = n * lam
+    s = np.arange(400)
+    pois1 = stats.poisson.pmf(s, m)  # S_1
+    assert 1 - th.poisson_survival(1, n=n, lam=lam) == pytest.approx(np.exp(-m), rel=1e-12)
+    assert 1 - th.poisson_survival(2, n=n, lam=lam) == pytest.approx(pois1 @ np.exp(-s), rel=1e-10)
+    trans = stats.poisson.pmf(s[None, :], s[:, None])  # S_2 given S_1
+    p3 = pois1 @ trans @ np.exp(-s)
+    assert 1 - th.poisson_survival(3, n=n, lam=lam) == pytest.approx(p3, rel=1e-10)
+    assert th.poisson_survival(0, n=n, lam=lam) == 1.0
+
+
+def test_poisson_survival_monte_carlo():
+    rng = np.random.default_rng(np.random.SeedSequence(2718))
+    n, lam, R, K = 10, 0.5, 50_000, 60
+    S = np.full(R, n * lam)
+    alive = []
+    for _ in range(K):
+        S = rng.poisson(S)  # n * Lambda_t given n * Lambda_{t-1}
+        alive.append(S > 0)
+    assert_probability_matches(
+        np.stack(alive, axis=1), th.poisson_survival(np.arange(1, K + 1), n=n, lam=lam)
+    )
+
+
+# ------------------------------------------------------- survival, any schedule
+@pytest.mark.parametrize("n, lam", [(1, 0.7), (10, 0.5), (40, 0.05)])
+def test_poisson_survival_by_generation_matches_constant_schedule(n, lam):
+    t = np.arange(0, 301)
+    np.testing.assert_allclose(
+        th.poisson_survival_by_generation(sizes=n, lam=lam, generations=300),
+        th.poisson_survival(t, n=n, lam=lam),
+        rtol=1e-12,
+        atol=1e-15,
+    )
+
+
+def test_poisson_survival_by_generation_exact_small_growing_schedule():
+    sizes, lam = [2, 3, 5], 0.8
+    s = np.arange(200)  # totals K_t = n_t Lambda_t
+    p1 = stats.poisson.pmf(s, sizes[0] * lam)
+    # K_{t} | K_{t-1} ~ Poisson(n_t K_{t-1} / n_{t-1})
+    t2 = stats.poisson.pmf(s[None, :], sizes[1] * s[:, None] / sizes[0])
+    t3 = stats.poisson.pmf(s[None, :], sizes[2] * s[:, None] / sizes[1])
+    dead = [p1[0], (p1 @ t2)[0], (p1 @ t2 @ t3)[0]]
+    got = th.poisson_survival_by_generation(sizes=sizes, lam=lam)
+    assert got[0] == 1.0
+    np.testing.assert_allclose(1 - got[1:], dead, rtol=1e-10)
+
+
+def test_poisson_survival_by_generation_monte_carlo():
+    rng = np.random.default_rng(np.random.SeedSequence(4402))
+    sizes = sc.sizes(sc.linear(5), 80)
+    lam, R = 0.3, 50_000
+    rate = np.full(R, lam)
+    alive = []
+    for n in sizes:
+        rate = rng.poisson(n * rate) / n
+        alive.append(rate > 0)
+    p = th.poisson_survival_by_generation(sizes=sizes, lam=lam)[1:]
+    assert_probability_matches(np.stack(alive, axis=1), p)
+
+
+@pytest.mark.parametrize(
+    "schedule",
+    [sc.constant(3), sc.linear(2), sc.power(1, 1.5), sc.tlog2(4), sc.geometric(1, 1.05)],
+    ids=repr,
+)
+@pytest.mark.parametrize("lam", [0.05, 1.0, 20.0])
+def test_poisson_survival_bounds_in_terms_of_S(schedule, lam):
+    G = 400
+    surv = th.poisson_survival_by_generation(sizes=schedule, lam=lam, generations=G)[1:]
+    S = np.cumsum(1.0 / sc.sizes(schedule, G))
+    lower, upper = -np.expm1(-lam / S), -np.expm1(-2 * lam / S)
+    assert np.all(surv >= lower * (1 - 1e-12)) and np.all(surv <= upper * (1 + 1e-12))
+
+
+def test_exponential_inequalities_of_the_survival_bounds():
+    x = np.concatenate((np.logspace(-8, 3, 20_001), [0.0]))
+    g = -np.expm1(-x)
+    assert np.all(x / (1 + x) <= g + 1e-16) and np.all(g <= 2 * x / (2 + x) + 1e-16)
+
+
+# ------------------------------------------------------------- the rate's variance
+def test_poisson_rate_variance_is_lam_times_S_monte_carlo():
+    rng = np.random.default_rng(np.random.SeedSequence(4403))
+    sizes = [4, 6, 9, 14, 20]
+    lam, R = 1.5, 100_000
+    rate = np.full(R, lam)
+    path = []
+    for n in sizes:
+        rate = rng.poisson(n * rate) / n
+        path.append(rate)
+    path = np.stack(path, axis=1)
+    expected = th.mean_walk_variance(sizes=sizes, scheme="replace", sigma2=lam)[1:]
+    np.testing.assert_allclose(
+        th.poisson_rate_variance(sizes=sizes, lam=lam)[1:], expected, rtol=1e-12
+    )
+    assert_mean_matches((path - lam) ** 2, expected)  # the mean lam is known exactly
+    assert_mean_matches(path, lam)
+
+
+@pytest.mark.parametrize("scheme", ["replace", "accumulate"])
+@pytest.mark.parametrize("fresh", [0.0, 0.3])
+def test_poisson_rate_variance_matches_samples(scheme, fresh):
+    rng, lam, R = np.random.default_rng(np.random.SeedSequence([20250601, 7])), 2.0, 40_000
+    rate = np.full(R, lam)
+    total, count = np.zeros(R), 0
+    path = [rate.copy()]
+    for n in SIZES:
+        real = rng.random((R, n)) < fresh
+        x = rng.poisson(np.where(real, lam, rate[:, None]))
+        if scheme == "replace":
+            rate = x.mean(axis=1)
+        else:
+            total, count = total + x.sum(axis=1), count + n
+            rate = total / count
+        path.append(rate)
+    path = np.stack(path, axis=1)
+    assert_mean_matches(path[:, 1:], lam)
+    expected = th.poisson_rate_variance(sizes=SIZES, lam=lam, scheme=scheme, fresh=fresh)
+    assert_mean_matches((path - lam) ** 2, expected)
+
+
+def test_poisson_rate_variance_without_fresh_is_mean_walk():
+    for scheme in ("replace", "accumulate"):
+        np.testing.assert_allclose(
+            th.poisson_rate_variance(sizes=10, lam=3.0, scheme=scheme, generations=30),
+            th.mean_walk_variance(sizes=10, scheme=scheme, sigma2=3.0, generations=30),
+            rtol=1e-12,
+        )
