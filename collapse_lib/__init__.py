@@ -52,8 +52,8 @@ The same name means the same thing everywhere in the library:
        :class:`SpikeUniform` ``(theta)``; theory functions take the truth under the
        same names.
    * - ``seed``
-     - randomness: None, an int, a :class:`numpy.random.SeedSequence` or a
-       :class:`numpy.random.Generator` (which contributes a child of its bit
+     - randomness: None, an int, a ``numpy.random.SeedSequence`` or a
+       ``numpy.random.Generator`` (which contributes a child of its bit
        generator's seed sequence).
    * - ``replicates``
      - the number of independent runs.

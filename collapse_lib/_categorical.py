@@ -35,7 +35,7 @@ class Categorical(Family):
     the multinomial sampler never visits dead ones): a 10,000-word vocabulary costs what
     its surviving words cost.
 
-    **Records** (:attr:`Run.records`), kept at every round whatever ``record`` is:
+    **Records** (``run.records``), kept at every round whatever ``record`` is:
 
     ``"extinction_time"``, shape ``(replicates, K)``
         The first round at which each category's fitted probability is 0; -1 where it

@@ -38,7 +38,7 @@ class Family(ABC):
     :math:`k \sim \mathrm{Bin}(n_t, \varepsilon)` for every replicate, asks for the
     statistics of :math:`k` draws from the truth and of :math:`n_t - k` draws from the
     current fit, and combines them (or, with ``method="exact"``, draws all :math:`n_t`
-    from the mixture when the family says how to form it, see :meth:`_mix`).
+    from the mixture when the family says how to form it, see ``_mix``).
 
     Everything works on a *block* of ``B`` replicates at once. A *fit* is a dict of
     arrays whose first axis is the replicate (it may hold more than the recorded

@@ -2,8 +2,8 @@ r"""Parameter sweeps that scale from one process to a Dask cluster: :func:`sweep
 
 A sweep evaluates a function at every point of a grid -- the Cartesian product of a
 few named value lists -- and collects what it returns into one labelled
-:class:`xarray.Dataset`, with one dimension per grid parameter. The same call runs in
-the calling process or, given a :class:`dask.distributed.Client`, on local processes
+``xarray.Dataset``, with one dimension per grid parameter. The same call runs in
+the calling process or, given a ``dask.distributed.Client``, on local processes
 or a cluster, and gives bit-identical numbers however the work is split: the random
 stream of each point is derived from the root seed and the point's position in the
 grid, never from the order in which points are computed.
@@ -16,14 +16,14 @@ arguments, together with ``seed`` and ``replicates``::
 
     func(**point, seed=seed, replicates=replicates)
 
-``seed`` is the point's own :class:`numpy.random.SeedSequence` (pass it on, e.g. to
+``seed`` is the point's own ``numpy.random.SeedSequence`` (pass it on, e.g. to
 :func:`collapse_lib.simulate` or :func:`numpy.random.default_rng`) and ``replicates``
 is the same number at every point. ``func`` returns its *summaries*: a mapping from
-names to values (or an :class:`xarray.Dataset`). A value is
+names to values (or an ``xarray.Dataset``). A value is
 
 * a number (a 0-d summary),
 * a pair ``(dims, array)``, naming the array's dimensions, e.g. ``("t", means)``, or
-* an :class:`xarray.DataArray`, whose dimensions and dimension coordinates are kept.
+* an ``xarray.DataArray``, whose dimensions and dimension coordinates are kept.
 
 Every point must return the same names, dimensions, shapes, dtypes and coordinates.
 
@@ -96,7 +96,7 @@ def sweep(
     func : callable
         Called as ``func(**point, seed=seed, replicates=replicates)`` for every grid
         point; returns a mapping of summary names to numbers, ``(dims, array)`` pairs
-        or :class:`xarray.DataArray` objects (see the module docstring). It must accept
+        or ``xarray.DataArray`` objects (see the module docstring). It must accept
         every grid name and ``seed`` and ``replicates`` as keyword arguments. On the
         client path it is sent to the workers (with ``cloudpickle``).
     grid : mapping of str to sequence
