@@ -11,7 +11,8 @@
   computed by :func:`collapse_lib.book.mean_se` as in the chapters;
 * the solutions of the chapters and the notes for instructors (removed from the student
   edition alike): :func:`solution_regions`, :func:`outside_solutions`, :data:`PROBES`,
-  :data:`HIDDEN`, and the words of the search index (:func:`search_terms`, :func:`stems`).
+  :data:`HIDDEN`, the words of the search index (:func:`search_terms`, :func:`stems`)
+  and of the pages that are not chapters (:func:`text_outside_chapters`).
 """
 
 from __future__ import annotations
@@ -264,6 +265,22 @@ def _chapter_probes() -> dict[str, list[str]]:
 
 #: Per chapter with solutions, up to eight fragments found only in its solutions.
 PROBES = _chapter_probes()
+
+
+def text_outside_chapters(html: Path) -> str:
+    """The text of a built book's pages that are not chapters (the API reference, the
+    indices): a word found there is not a solution word, even if no chapter uses it
+    outside its solutions."""
+    from bs4 import BeautifulSoup
+
+    pages = [
+        p
+        for p in sorted(html.rglob("*.html"))
+        if p.relative_to(html).parts[0] not in ("chapters", "_static", "_sources")
+    ]
+    return " ".join(
+        BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser").get_text(" ") for p in pages
+    )
 
 
 def search_terms(html: Path) -> set[str]:

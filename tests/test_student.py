@@ -39,6 +39,7 @@ from helpers import (
     squash,
     stems,
     student_edition,
+    text_outside_chapters,
 )
 from PIL import Image
 
@@ -228,11 +229,14 @@ def test_no_solution_text_in_the_student_edition(built_student_book):
 @pytest.mark.book
 def test_search_index_has_no_solution_words(built_book, built_student_book):
     sources = [p.read_text(encoding="utf-8") for p in (ROOT / "chapters").glob("*.md")]
+    outside = " ".join(outside_solutions(t) for t in sources) + text_outside_chapters(built_book)
     solution_only = stems(" ".join(r for t in sources for r in solution_regions(t)), 6) - stems(
-        " ".join(outside_solutions(t) for t in sources)
+        outside
     )
     instructor = solution_only & search_terms(built_book)
-    assert len(instructor) >= 20, f"few solution-only words indexed: {sorted(instructor)}"
+    # enough words for the check to mean something (the API reference shares many words
+    # with the solutions, which then do not count)
+    assert len(instructor) >= 10, f"few solution-only words indexed: {sorted(instructor)}"
     leaked = instructor & search_terms(built_student_book)
     assert not leaked, f"solution words in the student search index: {sorted(leaked)}"
 
