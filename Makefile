@@ -2,15 +2,18 @@
 #
 #   make book       build the HTML book into _build/html (chapters executed, zero warnings)
 #   make student    build the student edition (no solutions) into _build/student/_build/html
-#   make student-notebooks  zip the student notebooks into _build/student-notebooks.zip
+#   make student-notebooks  the hand-out archive _build/student-notebooks.zip
+#   make pdf        the PDF of the book (with solutions) into _build/latex, linked from the HTML
+#   make student-pdf  the PDF of the student edition
 #   make test       lint, then every test (library and its doctests, chapters, sync,
-#                   full book build, browser)
+#                   book builds, PDFs, hand-out, browser)
 #   make test-fast  lint, then skip the slow, book-build and browser tests
 #   make lint       ruff lint and format check
 #   make lab        open the chapters as notebooks in JupyterLab
 #   make clean      remove build products (keeps .venv and node_modules)
 #
-# Needs python3 (with venv), make and npm; everything else is installed from the
+# Needs python3 (3.11.5 or newer, with venv), make and npm; the PDFs need TeX Live
+# (XeLaTeX, latexmk) and the DejaVu fonts. Everything else is installed from the
 # pinned files requirements/lock.txt and package-lock.json.
 
 SHELL := /bin/bash
@@ -32,16 +35,20 @@ PYTEST_ARGS ?=
 LIB_HASH = $(shell find collapse_lib benchmarks -type f \( -name '*.py' -o -name '*.json' \) \
 	-not -path '*/__pycache__/*' -print0 | LC_ALL=C sort -z | xargs -0 cat | sha256sum | cut -c1-16)
 
-.PHONY: book student student-notebooks setup vendor test test-fast lint lab clean help
+.PHONY: book student student-notebooks pdf student-pdf tex-check handout-requirements \
+	setup vendor test test-fast lint lab clean help
 
 help:
-	@sed -n '3,13p' Makefile
+	@sed -n '3,18p' Makefile
 
 # --- environment -------------------------------------------------------------------
 
 setup: $(VENV)/.stamp-setup node_modules/.stamp-npm
 
+# The interpreter is checked first: the pinned lock needs Python 3.11 and the book
+# build 3.11.5 (requires-python in pyproject.toml), and pip's own error is cryptic.
 $(VENV)/.stamp-setup: requirements/lock.txt pyproject.toml
+	@$(PYTHON) tools/check_python.py
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -r requirements/lock.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
@@ -98,8 +105,53 @@ student: book
 	  $(BUILD_FLAGS) --all
 	@echo "The student edition is at: $(CURDIR)/$(STUDENT)/_build/html/index.html"
 
-student-notebooks: setup
-	$(BIN)/python tools/student_edition.py notebooks _build/student-notebooks.zip
+# The hand-out archive (tools/handout.py) needs only nbformat, jupytext, PyYAML and
+# setuptools: a small virtual environment of its own, no npm, browser or test tools.
+HANDOUT_VENV ?= .venv-handout
+HANDOUT_ZIP ?= _build/student-notebooks.zip
+
+$(HANDOUT_VENV)/.stamp: requirements/handout-build.txt
+	@$(PYTHON) tools/check_python.py
+	@test -x $(HANDOUT_VENV)/bin/python || $(PYTHON) -m venv $(HANDOUT_VENV)
+	$(HANDOUT_VENV)/bin/python -m pip install --quiet -r requirements/handout-build.txt
+	@touch $@
+
+student-notebooks: $(HANDOUT_VENV)/.stamp
+	$(HANDOUT_VENV)/bin/python tools/handout.py $(HANDOUT_ZIP)
+
+# Refresh requirements/handout.txt after a change of the lock: resolve the hand-out's
+# packages in a fresh environment, constrained to the versions of lock.txt and lab.txt.
+HANDOUT_PACKAGES := numpy scipy matplotlib ipywidgets ipykernel myst-nb wordfreq scikit-learn xarray tqdm \
+	jupyterlab jupyterlab_myst nbconvert
+handout-requirements:
+	rm -rf _build/handout-resolve && $(PYTHON) -m venv _build/handout-resolve
+	_build/handout-resolve/bin/python -m pip install --quiet -c requirements/lock.txt \
+	  -c requirements/lab.txt $(HANDOUT_PACKAGES)
+	{ sed -n '/^#/p' requirements/handout.txt; \
+	  _build/handout-resolve/bin/python -m pip freeze | LC_ALL=C sort -f; } > requirements/handout.txt.new
+	mv requirements/handout.txt.new requirements/handout.txt
+
+# --- the PDF editions -----------------------------------------------------------------
+# XeLaTeX through Jupyter Book's pdflatex builder, from the execution cache of the HTML
+# build (no chapter runs again). The PDF is copied next to the HTML pages, whose footer
+# links to it; its name is `book_pdf` of the configuration.
+
+book_pdf = $(shell sed -n 's/^ *book_pdf: *\([^ #]*\).*/\1/p' $(1))
+
+# Checked before the (long) book build, with any Python 3.
+tex-check:
+	@$(PYTHON) tools/check_tex.py
+
+pdf: tex-check book
+	$(BIN)/jupyter-book build . --builder pdflatex $(BUILD_FLAGS)
+	cp _build/latex/$(call book_pdf,_config.yml) _build/html/
+	@echo "The PDF is at: $(CURDIR)/_build/latex/$(call book_pdf,_config.yml)"
+
+student-pdf: tex-check student
+	$(BIN)/jupyter-book build . --builder pdflatex --path-output $(STUDENT) \
+	  --config $(STUDENT)/_config.yml $(BUILD_FLAGS)
+	cp $(STUDENT)/_build/latex/$(call book_pdf,$(STUDENT)/_config.yml) $(STUDENT)/_build/html/
+	@echo "The student PDF is at: $(CURDIR)/$(STUDENT)/_build/latex/$(call book_pdf,$(STUDENT)/_config.yml)"
 
 # --- tests -------------------------------------------------------------------------
 

@@ -38,7 +38,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import ipywidgets
 import numpy as np
-from IPython.display import HTML, display
+from IPython.display import display
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import NullLocator
@@ -151,6 +151,8 @@ class Explorer(ipywidgets.VBox):
         values in control order. Empty in live mode.
     links : tuple of ipywidgets.Link
         Static mode: the ``jslink`` from each control to each stack of its level.
+    title : str or None
+        The title given to :func:`explore`.
 
     Examples
     --------
@@ -161,7 +163,7 @@ class Explorer(ipywidgets.VBox):
     ('Explorer', ['n'], {})
     """
 
-    def __init__(self, mode, controls, figure, frames, links, header):
+    def __init__(self, mode, controls, figure, frames, links, header, title=None):
         super().__init__(children=[*header, *controls.values(), figure])
         self.add_class("collapse-explorer")
         self.mode = mode
@@ -169,11 +171,13 @@ class Explorer(ipywidgets.VBox):
         self.figure = figure
         self.frames = frames
         self.links = tuple(links)
+        self.title = title
 
     def _ipython_display_(self):
-        # In the static book a reader without JavaScript sees the first frame.
+        # In the static book a reader without JavaScript sees the first frame; a printed
+        # edition shows it too, with its description (see collapse_lib.sphinxext).
         if self.frames:
-            display(HTML(_noscript_html(self._first_frame())))
+            display(_static_frame_bundle(self), raw=True)
         display(self._repr_mimebundle_(), raw=True)
 
     def _first_frame(self):
@@ -306,7 +310,7 @@ def explore(
         frames = _static_frames(specs, draw)
         figure, links = _nested_stacks(specs, list(widgets.values()), frames, image)
     figure.add_class("collapse-explorer-figure")
-    return Explorer(mode, widgets, figure, frames, links, header)
+    return Explorer(mode, widgets, figure, frames, links, header, title)
 
 
 def _validate_controls(controls, defaults):
@@ -496,6 +500,26 @@ def _nested_stacks(specs, widgets, frames, image):
         return stack
 
     return level(0, ()), links
+
+
+def _static_frame_bundle(explorer):
+    """The starting frame of a static explorer as an output for pages without widgets.
+
+    ``text/html`` is the ``<noscript>`` picture of the web page; ``image/png`` and the
+    ``text/plain`` description (title and starting values) are what a printed edition
+    shows instead of the widgets.
+    """
+    png = explorer._first_frame()
+    values = ", ".join(
+        f"{name} = {getattr(control, 'label', None) or control.value}"
+        for name, control in explorer.controls.items()
+    )
+    title = f" '{explorer.title}'" if explorer.title else ""
+    return {
+        "text/html": _noscript_html(png),
+        "image/png": base64.b64encode(png).decode("ascii"),
+        "text/plain": f"Explorer{title} at its starting values: {values}.",
+    }
 
 
 def _noscript_html(png):

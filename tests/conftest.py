@@ -5,7 +5,11 @@
 builds the whole book once, executing every chapter (into a fresh execution cache) with
 ``-W -n --keep-going``, into a temporary directory and returns the path of its ``html``
 folder. ``built_student_book`` does the same for the student edition, reusing that
-cache.
+cache, and ``built_pdf`` / ``built_student_pdf`` build the two PDF editions from it
+(no chapter is executed again).
+
+Browser tests record the errors of their pages in ``item.page_errors``; the hook
+:func:`pytest_runtest_call` fails a test whose pages reported any.
 """
 
 from __future__ import annotations
@@ -14,14 +18,26 @@ import subprocess
 from pathlib import Path
 
 import pytest
-import yaml
-from helpers import ROOT, build_book, notebook_chapters, student_edition
+from helpers import ROOT, build_book, notebook_chapters, student_edition, tool, unavailable
 
 
 def pytest_generate_tests(metafunc):
     if "chapter" in metafunc.fixturenames:
         chapters = notebook_chapters()
         metafunc.parametrize("chapter", chapters, ids=[p.stem for p in chapters])
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """Fail a browser test whose pages reported errors (``item.page_errors``)."""
+    result = yield
+    errors = list(getattr(item, "page_errors", None) or ())
+    if errors:
+        raise AssertionError(
+            "errors in the browser (uncaught exceptions or console errors):\n  "
+            + "\n  ".join(errors[:20])
+        )
+    return result
 
 
 @pytest.fixture(scope="session")
@@ -46,7 +62,7 @@ def built_book(tmp_path_factory, execution_cache) -> Path:
     if vendor.returncode != 0:
         pytest.fail(f"`make vendor` failed:\n{vendor.stdout}\n{vendor.stderr}")
 
-    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    config = student_edition().book_config(ROOT)
     execute = config.setdefault("execute", {})
     execute["execute_notebooks"] = "cache"
     execute["cache"] = str(execution_cache)
@@ -62,3 +78,29 @@ def built_student_book(tmp_path_factory, built_book, execution_cache) -> Path:
     """
     config = student_edition().student_config(ROOT, execution_cache)
     return build_book(tmp_path_factory.mktemp("student_book"), config)
+
+
+@pytest.fixture(scope="session")
+def built_pdf(tmp_path_factory, built_book, execution_cache) -> Path:
+    """The PDF edition (with solutions) built from the HTML build's execution cache.
+
+    Returns the LaTeX output folder (the ``.tex``, its ``.log`` and the PDF).
+    """
+    _require_tex()
+    config = student_edition().book_config(ROOT)
+    config.setdefault("execute", {}).update(execute_notebooks="cache", cache=str(execution_cache))
+    return build_book(tmp_path_factory.mktemp("pdf"), config, builder="pdflatex")
+
+
+@pytest.fixture(scope="session")
+def built_student_pdf(tmp_path_factory, built_book, execution_cache) -> Path:
+    """The PDF of the student edition, from the same execution cache."""
+    _require_tex()
+    config = student_edition().student_config(ROOT, execution_cache)
+    return build_book(tmp_path_factory.mktemp("student_pdf"), config, builder="pdflatex")
+
+
+def _require_tex():
+    missing = tool("check_tex").missing()
+    if missing:
+        unavailable("the PDF build needs " + "; ".join(missing))

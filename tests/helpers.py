@@ -1,14 +1,18 @@
 """Helpers shared by the test modules (``from helpers import ...``); fixtures are in conftest.
 
 * the book's files: :data:`ROOT`, :data:`CHAPTERS`, :func:`front_matter`,
-  :func:`notebook_chapters`, :func:`student_edition` (the tool ``tools/student_edition.py``);
-* book builds: :func:`build_book`, used by the session fixtures of ``conftest``;
+  :func:`notebook_chapters`, :func:`toc_files` (the pages of ``_toc.yml``), :func:`tool`
+  (a module of ``tools/``) and :func:`student_edition` (``tools/student_edition.py``);
+* book builds (HTML and PDF): :func:`build_book`, used by the session fixtures of
+  ``conftest``; :func:`unavailable` skips a test whose system prerequisite is missing,
+  and fails it in CI;
 * statistical assertions: a Monte Carlo average against its exact value within
   :data:`Z` standard errors estimated from the sample itself (never a tuned tolerance),
   computed by :func:`collapse_lib.book.mean_se` as in the chapters;
-* the solutions of the chapters (for the student edition): :func:`solution_regions`,
-  :func:`outside_solutions`, :data:`PROBES`, and the words of the search index
-  (:func:`search_terms`, :func:`stems`).
+* the solutions of the chapters and the notes for instructors (removed from the student
+  edition alike): :func:`solution_regions`, :func:`outside_solutions`, :data:`PROBES`,
+  :data:`HIDDEN`, the words of the search index (:func:`search_terms`, :func:`stems`)
+  and of the pages that are not chapters (:func:`text_outside_chapters`).
 """
 
 from __future__ import annotations
@@ -51,22 +55,56 @@ def notebook_chapters() -> list[Path]:
     return sorted(p for p in CHAPTERS.glob("*.md") if "jupytext" in front_matter(p))
 
 
+def toc_files(toc: dict) -> list[str]:
+    """Every document named in a jb-book ``_toc.yml`` (root first)."""
+    files = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries or []:
+            if "file" in entry:
+                files.append(entry["file"])
+            walk(entry.get("sections"))
+            walk(entry.get("chapters"))
+
+    for part in toc.get("parts", []):
+        walk(part.get("chapters"))
+    walk(toc.get("chapters"))
+    return files
+
+
 @functools.cache
-def student_edition():
-    """The module ``tools/student_edition.py`` (tools/ is not a package)."""
-    path = ROOT / "tools" / "student_edition.py"
-    spec = importlib.util.spec_from_file_location("student_edition", path)
+def tool(name: str):
+    """The module ``tools/NAME.py`` (tools/ is not a package)."""
+    path = ROOT / "tools" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
+def student_edition():
+    """The module ``tools/student_edition.py``."""
+    return tool("student_edition")
+
+
+def unavailable(reason: str):
+    """Skip a test whose prerequisite (a system package, a tool) is missing; fail in CI.
+
+    With ``CI=true`` a missing prerequisite is a failure, not a skip.
+    """
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason}; required in CI", pytrace=False)
+    pytest.skip(reason)
+
+
 # --------------------------------------------------------------------------- book builds
 
 BUILD_TIMEOUT = 1800  # seconds for the whole forced build
-# A Sphinx warning or error line ("file:line: WARNING: ..."); kernel log lines such as
-# "[IPKernelApp] WARNING | ..." are not problems of the book.
-_SPHINX_PROBLEM = re.compile(r"\b(WARNING|ERROR|CRITICAL|SEVERE):")
+# A Sphinx warning or error line ("file:line: WARNING: ..."); log lines of the kernels
+# the build starts are not problems of the book: "[IPKernelApp] WARNING | ..." and
+# Python logging's "ERROR:tornado.general:..." (a message ipykernel logs when a kernel's
+# socket closes during its shutdown, now and then on a loaded machine).
+_SPHINX_PROBLEM = re.compile(r"\b(WARNING|ERROR|CRITICAL|SEVERE):\s")
 
 
 def _tool(name: str) -> str:
@@ -74,11 +112,13 @@ def _tool(name: str) -> str:
     return str(Path(sys.executable).parent / name)
 
 
-def build_book(out: Path, config: dict) -> Path:
-    """Build the book with ``config`` into ``out`` (warnings are errors); return html dir.
+def build_book(out: Path, config: dict, builder: str = "html") -> Path:
+    """Build the book with ``config`` into ``out`` (warnings are errors).
 
-    The build log is kept next to the output as ``build.log`` and its tail is shown
-    when the build fails or prints a warning.
+    Returns the output folder of the builder: ``out/_build/html`` for ``"html"``,
+    ``out/_build/latex`` (holding the PDF) for ``"pdflatex"``. The build log is kept
+    next to the output as ``build.log`` and its tail is shown when the build fails or
+    prints a warning.
     """
     config_path = out / "_config.yml"
     config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
@@ -90,6 +130,8 @@ def build_book(out: Path, config: dict) -> Path:
         str(out),
         "--config",
         str(config_path),
+        "--builder",
+        builder,
         "-W",
         "-n",
         "--keep-going",
@@ -112,6 +154,11 @@ def build_book(out: Path, config: dict) -> Path:
     warnings = [line for line in log.splitlines() if _SPHINX_PROBLEM.search(line)]
     if warnings:
         pytest.fail("book build printed warnings:\n" + "\n".join(warnings[:50]))
+    if builder == "pdflatex":
+        latex = out / "_build" / "latex"
+        if not list(latex.glob("*.pdf")):
+            pytest.fail(f"PDF build produced no PDF in {latex}\n{tail}")
+        return latex
     html = out / "_build" / "html"
     if not (html / "index.html").is_file():
         pytest.fail(f"book build produced no index.html in {html}\n{tail}")
@@ -163,20 +210,26 @@ _GATED = re.compile(
     r"(`{3,}|:{3,})\{solution-end\}",
     re.S | re.M,
 )
-_PLAIN = re.compile(r"^" + _FENCE + r"\{solution\}[^\n]*\n(?P<body>.*?)^(?P=f)[ \t]*$", re.S | re.M)
+#: A solution block, or a note for instructors (removed from the student edition alike).
+_PLAIN = re.compile(
+    r"^" + _FENCE + r"\{(?:solution|instructor-only)\}[^\n]*\n(?P<body>.*?)^(?P=f)[ \t]*$",
+    re.S | re.M,
+)
+#: The directives the student edition removes.
+HIDDEN = re.compile(r"\{solution|\{instructor-only\}")
 _CODE_CELL = re.compile(r"^(`{3,})\{code-cell\}[^\n]*\n(?P<code>.*?)^\1[ \t]*$", re.S | re.M)
-#: Markup, math and quotes (typeset differently in HTML) end a prose fragment.
-_MARKUP = re.compile(r"[$`{}*\[\]_\\|\"'<>#~^]|\{[a-z:]+\}|\s:[a-z-]+:")
+#: Markup, math, quotes and list items (typeset differently in HTML) end a prose fragment.
+_MARKUP = re.compile(r"[$`{}*\[\]_\\|\"'<>#~^]|\{[a-z:]+\}|\s:[a-z-]+:|\n\s*(?:-|\d+\.)\s")
 PROBES_PER_CHAPTER = 8
 
 
 def solution_regions(text: str) -> list[str]:
-    """The text of every solution of a MyST chapter (both forms)."""
+    """The text of every solution (both forms) and note for instructors of a MyST chapter."""
     return [m["body"] for m in _GATED.finditer(text)] + [m["body"] for m in _PLAIN.finditer(text)]
 
 
 def outside_solutions(text: str) -> str:
-    """A MyST chapter with its solutions removed."""
+    """A MyST chapter with its solutions and notes for instructors removed."""
     return _PLAIN.sub("", _GATED.sub("", text))
 
 
@@ -212,6 +265,22 @@ def _chapter_probes() -> dict[str, list[str]]:
 
 #: Per chapter with solutions, up to eight fragments found only in its solutions.
 PROBES = _chapter_probes()
+
+
+def text_outside_chapters(html: Path) -> str:
+    """The text of a built book's pages that are not chapters (the API reference, the
+    indices): a word found there is not a solution word, even if no chapter uses it
+    outside its solutions."""
+    from bs4 import BeautifulSoup
+
+    pages = [
+        p
+        for p in sorted(html.rglob("*.html"))
+        if p.relative_to(html).parts[0] not in ("chapters", "_static", "_sources")
+    ]
+    return " ".join(
+        BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser").get_text(" ") for p in pages
+    )
 
 
 def search_terms(html: Path) -> set[str]:

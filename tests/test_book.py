@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from helpers import ROOT
+from helpers import ROOT, toc_files
 
 pytestmark = pytest.mark.book
 
@@ -36,23 +36,6 @@ _FETCHING = [
     ("input", "src"),
 ]
 _CSS_URL = re.compile(r"""url\(\s*(['"]?)(.*?)\1\s*\)|@import\s+(['"])(.*?)\3""", re.I)
-
-
-def toc_files(toc: dict) -> list[str]:
-    """Every document named in a jb-book ``_toc.yml`` (root first)."""
-    files = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                files.append(entry["file"])
-            walk(entry.get("sections"))
-            walk(entry.get("chapters"))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    return files
 
 
 def _pages(html: Path) -> list[Path]:
@@ -202,3 +185,104 @@ def test_intro_has_figure_citations_and_exercises(built_book):
     references = _soup(built_book / "chapters" / "references.html").get_text()
     for author in ("Cheng", "Barzilai", "Borkar", "Shumailov", "Kimura", "Wright"):
         assert author in references
+
+
+def _scripts(page: Path) -> list[str]:
+    """Every script of a page, as its source URL (without query) or its inline body."""
+    return [
+        urlsplit(s["src"]).path if s.get("src") else s.get_text()
+        for s in _soup(page).find_all("script")
+    ]
+
+
+def test_every_script_is_on_a_page_once(built_book):
+    """No script twice (Sphinx 7.4 would write THEBE_JS_URL's declaration twice)."""
+    problems = []
+    for page in _pages(built_book):
+        scripts = [s for s in _scripts(page) if s.strip()]
+        repeated = {s[:80] for s in scripts if scripts.count(s) > 1}
+        if repeated:
+            problems.append(f"{page.relative_to(built_book)}: {sorted(repeated)}")
+    assert not problems, "\n".join(problems[:20])
+    assert any("THEBE_JS_URL" in s for s in _scripts(built_book / "chapters" / "intro.html"))
+
+
+def test_widget_manager_finds_mathjax2_api_after_mathjax(built_book):
+    """Pages with math load the MathJax 2 shim right after MathJax 3, before widgets render."""
+    for page in _pages(built_book):
+        scripts = _scripts(page)
+        mathjax = [i for i, s in enumerate(scripts) if s.endswith("tex-mml-chtml.js")]
+        shim = [i for i, s in enumerate(scripts) if s.endswith("mathjax2-hub.js")]
+        assert len(shim) == len(mathjax) <= 1, page.name
+        if mathjax:
+            assert shim[0] > mathjax[0], page.name
+    shim_js = (built_book / "_static" / "mathjax2-hub.js").read_text(encoding="utf-8")
+    assert "Hub" in shim_js and "typesetPromise" in shim_js
+
+
+def test_footer_has_version_licences_pdf_and_citation(built_book):
+    import collapse_lib
+
+    pdf = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["sphinx"]["config"][
+        "book_pdf"
+    ]
+    for page in _pages(built_book):
+        soup = _soup(page)
+        if soup.find("meta", attrs={"http-equiv": "Refresh"}):  # index.html: a redirect
+            continue
+        footer = soup.select_one(".extra_footer")
+        assert footer is not None, f"{page.name}: no footer"
+        text = " ".join(footer.get_text(" ").split())
+        assert f"Version {collapse_lib.__version__}" in text, page.name
+        assert "CC BY 4.0" in text and "MIT" in text, page.name
+        hrefs = {a.get_text(): a["href"] for a in footer.find_all("a")}
+        assert hrefs["PDF edition"].endswith(pdf)
+        assert (page.parent / hrefs["PDF edition"]).resolve() == (built_book / pdf).resolve()
+        cite = hrefs["How to cite"].split("#")[0] or page.name  # "#" on the page itself
+        assert (page.parent / cite).resolve() == built_book / "chapters" / "cite.html"
+
+
+def test_cite_page_has_the_bibtex_of_this_version(built_book):
+    import collapse_lib
+
+    soup = _soup(built_book / "chapters" / "cite.html")
+    bibtex = soup.select_one(".book-bibtex").get_text()
+    assert bibtex.startswith("@book{") and f"Version {collapse_lib.__version__}" in bibtex
+    assert "The Model Collapse Book project" in soup.select_one(".book-citation").get_text()
+
+
+def _run_time_rows(html: Path) -> list[tuple[str, list[str]]]:
+    table = _soup(html / "chapters" / "course.html").select_one("table.run-time-table")
+    assert table is not None, "the course page has no run-time table"
+    rows = []
+    for row in table.select("tbody tr"):
+        cells = row.find_all("td")
+        href = cells[0].find("a")["href"]
+        rows.append((href.split("#")[0], [c.get_text(" ", strip=True) for c in cells[1:]]))
+    # what the table itself says is plain ASCII (no emoji or symbol that needs a font of
+    # its own); the page titles are those of the book's headings
+    said = [t.get_text() for t in table.select("thead th")] + [c for _, r in rows for c in r]
+    assert "".join(said).isascii(), f"the table needs more than ASCII: {said}"
+    return rows
+
+
+def _pages_with_code() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    return [
+        f"{Path(f).name}.html"
+        for f in toc_files(toc)
+        if "{code-cell}" in (ROOT / f"{f}.md").read_text(encoding="utf-8")
+    ]
+
+
+def test_run_time_table_reports_this_build(built_book, built_student_book):
+    """The first build executed every page with code; the student build reused them all."""
+    for html, status in (
+        (built_book, "executed in this build"),
+        (built_student_book, "reused from the execution cache"),
+    ):
+        rows = _run_time_rows(html)
+        assert [href for href, _ in rows] == _pages_with_code()
+        for href, (what, seconds, result) in rows:
+            assert what == status, (href, what)
+            assert float(seconds) > 0 and result == "ok", href

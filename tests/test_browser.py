@@ -25,7 +25,14 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import PROBES, search_terms, solution_regions, stems
+from helpers import (
+    PROBES,
+    search_terms,
+    solution_regions,
+    stems,
+    text_outside_chapters,
+    unavailable,
+)
 from PIL import Image, ImageStat
 
 try:
@@ -99,19 +106,13 @@ SOLUTION_PAGES = [d for d in PAGES if _SOLUTION_DIRECTIVE.search(_source(d))]
 # --------------------------------------------------------------------------- fixtures
 
 
-def _unavailable(reason: str):
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason}; the browser tests are required in CI", pytrace=False)
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="session")
 def chromium():
     """A headless Debian Chromium driven by Playwright (never a downloaded browser)."""
     if sync_playwright is None:
-        _unavailable("playwright is not installed")
+        unavailable("playwright is not installed")
     if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
+        unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
@@ -171,15 +172,45 @@ def _is_local(url: str) -> bool:
     return parts.scheme in ("http", "https") and parts.hostname == "127.0.0.1"
 
 
-@pytest.fixture
-def page(chromium, site, request):
-    """A fresh page with a request log; a screenshot is saved if the test fails."""
+def _log_page_errors(page, sink: list):
+    """Append every uncaught exception and console error of ``page`` to ``sink``.
+
+    Every browser test fails when its pages report one (``conftest.pytest_runtest_call``
+    reads ``item.page_errors``): a page error is a broken page even where the test's
+    own assertions hold.
+    """
+
+    def console(message):
+        if message.type == "error":
+            sink.append(f"console error: {message.text} ({message.location.get('url', '')})")
+
+    page.on("pageerror", lambda error: sink.append(f"uncaught {error.name}: {error.message}"))
+    page.on("console", console)
+
+
+@contextlib.contextmanager
+def _browser_page(chromium, base_url, request):
+    """A fresh page on ``base_url`` with a request log; its errors fail the test.
+
+    Page errors and console errors go to ``request.node.page_errors``, which the hook
+    ``conftest.pytest_runtest_call`` checks once the test has run.
+    """
     context = chromium.new_context(viewport={"width": 1280, "height": 1000})
     page = context.new_page()
     page.requests = _RequestLog(page)
-    page.base_url = site
-    yield page
-    context.close()
+    _log_page_errors(page, request.node.__dict__.setdefault("page_errors", []))
+    page.base_url = base_url
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(chromium, site, request):
+    """A fresh page of the book; a test fails on any page error or console error."""
+    with _browser_page(chromium, site, request) as page:
+        yield page
 
 
 @contextlib.contextmanager
@@ -282,6 +313,25 @@ def _changed_screenshot(element, before: bytes) -> bytes:
 
 
 # --------------------------------------------------------------------------- tests
+
+
+def test_page_errors_are_caught(chromium, tmp_path):
+    """The error log of every test sees an uncaught exception and a console error."""
+    (tmp_path / "broken.html").write_text(
+        "<!DOCTYPE html><html><body><script>console.error('logged-error');</script>"
+        "<script>const twice = 1;</script><script>const twice = 2;</script>"
+        "</body></html>",
+        encoding="utf-8",
+    )
+    errors = []
+    with _serve(tmp_path) as url:
+        context = chromium.new_context()
+        page = context.new_page()
+        _log_page_errors(page, errors)
+        page.goto(url + "broken.html", wait_until="load")
+        context.close()
+    assert any("logged-error" in e for e in errors), errors
+    assert any(e.startswith("uncaught") and "twice" in e for e in errors), errors
 
 
 @pytest.mark.parametrize("docname", PAGES)
@@ -404,23 +454,22 @@ def student_site(chromium, built_student_book):
 
 
 @pytest.fixture
-def student_page(chromium, student_site):
-    context = chromium.new_context(viewport={"width": 1280, "height": 1000})
-    page = context.new_page()
-    page.requests = _RequestLog(page)
-    page.base_url = student_site
-    yield page
-    context.close()
+def student_page(chromium, student_site, request):
+    """A fresh page of the student edition; fails on page errors like ``page``."""
+    with _browser_page(chromium, student_site, request) as page:
+        yield page
 
 
 @pytest.mark.parametrize("docname", [d for d in PAGES if d.split("/")[-1] in PROBES])
 def test_student_page_has_exercises_and_no_solutions(student_page, docname, request):
+    """Pages with solutions or notes for instructors show neither in the student edition."""
     page = student_page
     with _screenshot_on_failure(page, request):
         _open(page, docname)
         assert page.requests.failed == [] and page.requests.outside == []
-        assert page.locator("div.exercise").count() > 0
-        assert page.locator(".solution").count() == 0
+        exercises = _source(docname).count("{exercise")
+        assert (page.locator("div.exercise").count() > 0) == (exercises > 0)
+        assert page.locator(".solution, .instructor-only").count() == 0
 
 
 def _search_hits(page, word: str) -> int:
@@ -440,7 +489,7 @@ def test_student_search_finds_no_solution_word(page, student_page, built_book, r
     for text in sources:
         for region in solution_regions(text):
             outside = outside.replace(region, " ")
-    elsewhere = stems(outside)
+    elsewhere = stems(outside + " " + text_outside_chapters(built_book))
     indexed = search_terms(built_book)
     solution_words = {
         w.lower()

@@ -222,6 +222,20 @@ def test_static_display_shows_a_picture_first():
     assert "<noscript>" in html["text/html"]
     src = html["text/html"].split("base64,")[1].split('"')[0]
     assert base64.b64decode(src) == w.frames[(3,)]
+    # a printed edition shows the same frame with its starting values
+    assert base64.b64decode(html["image/png"]) == w.frames[(3,)]
+    assert html["text/plain"] == "Explorer at its starting values: n = 3."
+    titled = explore(
+        Recorder(),
+        {"n": [0.5, 1, 2], "scheme": ["replace", "accumulate"]},
+        title="Walk",
+        mode="static",
+    )
+    with capture_output() as captured:
+        display(titled)
+    assert captured.outputs[0].data["text/plain"] == (
+        "Explorer 'Walk' at its starting values: n = 1, scheme = replace."
+    )
     assert view["application/vnd.jupyter.widget-view+json"]["model_id"] == w.model_id
 
     live = explore(Recorder(), {"n": [1, 2, 3]}, mode="live")

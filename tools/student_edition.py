@@ -6,6 +6,9 @@ A solution is written in one of two forms (sphinx-exercise):
 * a gated region from a ``{solution-start}`` directive to the matching
   ``{solution-end}`` directive, which may contain text *and* code cells.
 
+Notes for instructors (``{instructor-only}``, see ``tools/bookext.py``: where the
+solutions are, how to mark) are removed like a ``{solution}`` block.
+
 sphinx-exercise's ``hide_solutions`` option is not enough for a student edition: it
 drops the ``{solution-start}`` directive itself but leaves the gated content (text,
 code and outputs) in the page, and the downloadable sources still hold everything.
@@ -14,9 +17,10 @@ This module removes solutions at three levels:
 * the built pages -- as a Sphinx extension (``setup``) it deletes the solution nodes
   from every resolved doctree, before the HTML and the search index are written, and
   at the end of the build it replaces the downloadable ``_sources/*.md`` and
-  ``_sources/*.ipynb`` with stripped copies;
-* MyST Markdown text (:func:`strip_myst`) and notebooks (:func:`strip_notebook`);
-* the hand-out archive of notebooks (``notebooks`` command).
+  ``_sources/*.ipynb`` with stripped copies; it also takes the launch buttons (Binder,
+  Colab) off every page, since they open the repository's notebooks, solutions and all;
+* MyST Markdown text (:func:`strip_myst`) and notebooks (:func:`strip_notebook`, also
+  used by the hand-out archive, ``tools/handout.py``).
 
 The code cells of a chapter are the same in both editions, so the student build
 reuses the execution cache of the instructor build: no chapter runs twice.
@@ -26,8 +30,6 @@ Command line (from the book's root folder)::
     python tools/student_edition.py config OUT.yml --cache DIR
         write the book configuration of the student edition to OUT.yml, executing
         through the jupyter-cache folder DIR (the instructor build's cache)
-    python tools/student_edition.py notebooks OUT.zip
-        write the student notebooks (solutions removed, outputs cleared) to OUT.zip
 """
 
 from __future__ import annotations
@@ -36,7 +38,6 @@ import argparse
 import copy
 import re
 import sys
-import zipfile
 from pathlib import Path
 
 import nbformat
@@ -50,26 +51,15 @@ CONFIG_FLAG = "student_edition"
 # An opening fence of a directive: 3+ backticks or colons, then "{name}" and arguments.
 _OPENING = re.compile(r"^(?P<fence>`{3,}|:{3,})\{(?P<name>[a-z-]+)\}")
 
-#: Chapters left out of the notebook archive: they read files of the repository that a
-#: student's copy does not have (the appendix loads ../benchmarks/).
-NOT_HANDED_OUT = ("benchmarks",)
+#: File name of the student edition's PDF (``make student-pdf``); the instructor
+#: edition's is ``book_pdf`` in ``_config.yml``.
+STUDENT_PDF = "model-collapse-student.pdf"
 
-#: Packages the notebooks need besides the library (also Binder's environment).
-NOTEBOOK_REQUIREMENTS = ROOT / "binder" / "requirements.txt"
+#: Directive (and class of its node) of notes for instructors, removed with the solutions.
+INSTRUCTOR_ONLY = "instructor-only"
 
-_README = """\
-Model collapse -- student notebooks
-===================================
-
-One notebook per chapter of the book, with the exercise solutions removed and no
-outputs. Install the book's library and the packages the notebooks use with
-
-    pip install -r requirements.txt
-
-(requirements.txt installs collapse_lib from {url}; from a clone of the repository,
-`pip install .` installs it as well). Then open a notebook in JupyterLab and run it
-from the top. Every simulation is seeded, so everyone in a class sees the same numbers.
-"""
+#: Label of sphinx-book-theme's group of launch buttons (Binder, Colab) in a page header.
+LAUNCH_BUTTONS = "launch-buttons"
 
 
 class _Stripper:
@@ -115,7 +105,7 @@ class _Stripper:
                         f"{self.where}: nested solution-start in a gated solution: {line.strip()!r}"
                     )
                 continue
-            if name in ("solution", "solution-start"):
+            if name in ("solution", "solution-start", INSTRUCTOR_ONLY):
                 self._block_fence = opening["fence"]
                 self._gated = name == "solution-start"
                 continue
@@ -224,11 +214,16 @@ def strip_notebook(
 
 
 def _remove_solution_nodes(app, doctree, docname):
-    """Delete every solution (gated ones already merged) from a resolved doctree."""
+    """Delete every solution (gated ones already merged) and instructor note from a doctree."""
     from sphinx_exercise.nodes import solution_end_node, solution_node, solution_start_node
 
     for node in list(doctree.findall(solution_node)):
         node.parent.remove(node)
+    from docutils import nodes
+
+    for node in list(doctree.findall(nodes.Element)):
+        if INSTRUCTOR_ONLY in node.get("classes", ()) and node.parent is not None:
+            node.parent.remove(node)
     leftover = list(doctree.findall(solution_start_node)) + list(doctree.findall(solution_end_node))
     if leftover:
         raise ValueError(
@@ -254,10 +249,25 @@ def _strip_downloads(app, exception):
         nbformat.write(strip_notebook(nb, str(path), clear_outputs=True), path)
 
 
+def _drop_launch_buttons(app, pagename, templatename, context, doctree):
+    """Remove the Binder and Colab buttons from a page of the student edition.
+
+    They open the chapter's notebook in the book's repository, which holds every
+    solution. The theme still offers the page's own notebook for download (solutions
+    removed by :func:`_strip_downloads`); it writes that download only where launch
+    buttons are configured, so they are configured and then taken off the page.
+    """
+    buttons = context.get("header_buttons")
+    if buttons:
+        buttons[:] = [b for b in buttons if b.get("label") != LAUNCH_BUTTONS]
+
+
 def _activate(app, config):
     if config[CONFIG_FLAG]:
         app.connect("doctree-resolved", _remove_solution_nodes)
         app.connect("build-finished", _strip_downloads)
+        # after sphinx-book-theme's add_launch_buttons (priority 501)
+        app.connect("html-page-context", _drop_launch_buttons, priority=600)
 
 
 def setup(app):
@@ -271,15 +281,29 @@ def setup(app):
 # --------------------------------------------------------------------------- commands
 
 
+def book_config(book: Path) -> dict:
+    """The configuration ``book/_config.yml``, usable from any folder.
+
+    Jupyter Book resolves the paths of ``sphinx: local_extensions`` relative to the
+    configuration file; they are made absolute, so that a copy of the configuration
+    written elsewhere (a build's own ``--config``) still finds the extensions.
+    """
+    config = yaml.safe_load((Path(book) / "_config.yml").read_text(encoding="utf-8"))
+    local = config.get("sphinx", {}).get("local_extensions") or {}
+    for name, path in local.items():
+        local[name] = str((Path(book) / path).resolve())
+    return config
+
+
 def student_config(book: Path, cache: Path) -> dict:
     """The book configuration of the student edition.
 
     The instructor configuration ``book/_config.yml`` with this extension switched on,
-    a title that names the edition, and execution through the jupyter-cache folder
-    ``cache`` (cached mode), so chapters executed by the instructor build are not run
-    again.
+    a title that names the edition, its own PDF (:data:`STUDENT_PDF`), and execution
+    through the jupyter-cache folder ``cache`` (cached mode), so chapters executed by
+    the instructor build are not run again.
     """
-    config = yaml.safe_load((book / "_config.yml").read_text(encoding="utf-8"))
+    config = book_config(book)
     config["title"] = f"{config.get('title', 'Book')} (student edition)"
     execute = config.setdefault("execute", {})
     execute["execute_notebooks"] = "cache"
@@ -287,58 +311,8 @@ def student_config(book: Path, cache: Path) -> dict:
     sphinx = config.setdefault("sphinx", {})
     sphinx.setdefault("local_extensions", {})["student_edition"] = str(Path(__file__).parent)
     sphinx.setdefault("config", {})[CONFIG_FLAG] = True
+    sphinx["config"]["book_pdf"] = STUDENT_PDF
     return config
-
-
-def notebook_chapters(book: Path) -> list[Path]:
-    """The chapters of ``_toc.yml`` with code to run that can be handed out.
-
-    Reference pages (notation, glossary, references, the course plan) are notebooks
-    too, but have no code cell and are not handed out.
-    """
-    toc = yaml.safe_load((book / "_toc.yml").read_text(encoding="utf-8"))
-    names = [toc["root"]] + [
-        entry["file"] for part in toc.get("parts", []) for entry in part.get("chapters", [])
-    ]
-    chapters = []
-    for name in names:
-        path = book / f"{name}.md"
-        text = path.read_text(encoding="utf-8")
-        head = text.split("\n---", 1)[0]
-        if "jupytext:" in head and "{code-cell}" in text and path.stem not in NOT_HANDED_OUT:
-            chapters.append(path)
-    return chapters
-
-
-def write_student_notebooks(book: Path, out: Path) -> list[str]:
-    """Write the student notebooks of the book to the zip archive ``out``.
-
-    Each notebook chapter becomes ``notebooks/NAME.ipynb`` with its solutions removed
-    and no outputs; ``notebooks/requirements.txt`` (``binder/requirements.txt`` plus the
-    library from the repository of ``_config.yml``) and a README say how to install
-    what they need. Returns the names of the archive's members.
-    """
-    import jupytext
-
-    config = yaml.safe_load((book / "_config.yml").read_text(encoding="utf-8"))
-    url = config.get("repository", {}).get("url", "")
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    members = []
-    requirements = NOTEBOOK_REQUIREMENTS.read_text(encoding="utf-8") + f"collapse_lib @ git+{url}\n"
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, text in (
-            ("README.txt", _README.format(url=url)),
-            ("requirements.txt", requirements),
-        ):
-            archive.writestr(f"notebooks/{name}", text)
-            members.append(f"notebooks/{name}")
-        for chapter in notebook_chapters(book):
-            nb = strip_notebook(jupytext.read(chapter), str(chapter), clear_outputs=True)
-            name = f"notebooks/{chapter.stem}.ipynb"
-            archive.writestr(name, nbformat.writes(nb))
-            members.append(name)
-    return members
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -349,18 +323,11 @@ def main(argv: list[str] | None = None) -> int:
     config.add_argument(
         "--cache", type=Path, required=True, help="jupyter-cache folder of the instructor build"
     )
-    notebooks = commands.add_parser("notebooks", help="write the student notebooks (zip)")
-    notebooks.add_argument("out", type=Path)
     args = parser.parse_args(argv)
-    if args.command == "config":
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(
-            yaml.safe_dump(student_config(ROOT, args.cache), sort_keys=False), encoding="utf-8"
-        )
-    else:
-        members = write_student_notebooks(ROOT, args.out)
-        notebooks = [m for m in members if m.endswith(".ipynb")]
-        print(f"{args.out}: {len(notebooks)} notebooks")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(
+        yaml.safe_dump(student_config(ROOT, args.cache), sort_keys=False), encoding="utf-8"
+    )
     return 0
 
 
