@@ -138,8 +138,8 @@ def running_lab(
 #: JavaScript run in the page before an input event: ``window.__collapseFigure`` becomes
 #: a promise of the milliseconds from the next click or key press (the event's own time
 #: stamp) until the image ``img`` shows a new picture (``src`` changed, picture decoded,
-#: next frame painted).
-_WATCH_FIGURE = """(img) => {
+#: next frame painted), or of -1 if nothing changed within ``timeout`` milliseconds.
+_WATCH_FIGURE = """([img, timeout]) => {
   let t0 = null;
   const start = (event) => { if (t0 === null) t0 = event.timeStamp; };
   for (const type of ["pointerdown", "keydown"]) document.addEventListener(type, start, true);
@@ -156,6 +156,7 @@ _WATCH_FIGURE = """(img) => {
       img.decode().then(done, done);
     });
     observer.observe(img, {attributes: true, attributeFilter: ["src"]});
+    setTimeout(() => { observer.disconnect(); resolve(-1); }, timeout);
   });
 }"""
 
@@ -213,11 +214,26 @@ class LabPage:
         """The explorers of the open notebook (``.collapse-explorer`` widgets)."""
         return self.notebook().locator(".collapse-explorer")
 
+    #: Milliseconds an input may take to change the figure before it counts as failed.
+    FIGURE_TIMEOUT = 30_000
+
     def timed(self, explorer, action) -> float:
-        """Milliseconds from ``action()`` (an input event) to the explorer's new figure."""
-        explorer.locator("img.collapse-explorer-figure").evaluate(_WATCH_FIGURE)
+        """Milliseconds from ``action()`` (an input event) to the explorer's new figure.
+
+        Raises
+        ------
+        AssertionError
+            If the figure did not change within :attr:`FIGURE_TIMEOUT` milliseconds.
+        """
+        img = explorer.locator("img.collapse-explorer-figure")
+        img.evaluate(f"(img) => ({_WATCH_FIGURE})([img, {self.FIGURE_TIMEOUT}])")
         action()
-        return float(self.page.evaluate("() => window.__collapseFigure"))
+        ms = float(self.page.evaluate("() => window.__collapseFigure"))
+        if ms < 0:
+            raise AssertionError(
+                f"the explorer's figure did not change within {self.FIGURE_TIMEOUT} ms"
+            )
+        return ms
 
     def toggle(self, explorer, control: int, button: int) -> float:
         """Click button ``button`` of the ``control``-th toggle group; return the latency."""
