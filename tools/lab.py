@@ -173,7 +173,7 @@ class LabPage:
 
     def open_by_double_click(self, name: str) -> None:
         """Open ``name`` from the file browser by double-clicking it, as a reader does."""
-        self.page.goto(self.url)
+        self.page.goto(f"{self.url}?reset")  # no tabs restored from an earlier page
         item = self.page.locator(f'.jp-DirListing-item[title^="Name: {name}"]')
         item.wait_for(timeout=60_000)
         item.dblclick()
@@ -184,9 +184,9 @@ class LabPage:
         dialog = self.page.locator('.jp-Dialog button:has-text("Select")')
         with contextlib.suppress(Exception):
             dialog.click(timeout=5_000)
-        self.page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(
-            state="attached", timeout=120_000
-        )
+        self.page.locator(
+            ".jp-MainAreaWidget:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator[data-status='idle']"
+        ).wait_for(state="attached", timeout=120_000)
 
     def notebook(self):
         return self.page.locator(".jp-MainAreaWidget:not(.lm-mod-hidden) .jp-Notebook")
@@ -205,9 +205,9 @@ class LabPage:
             }""",
             timeout=self.RUN_TIMEOUT * 1000,
         )
-        self.page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(
-            state="attached", timeout=self.RUN_TIMEOUT * 1000
-        )
+        self.page.locator(
+            ".jp-MainAreaWidget:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator[data-status='idle']"
+        ).wait_for(state="attached", timeout=self.RUN_TIMEOUT * 1000)
         return time.monotonic() - start
 
     def explorers(self):
