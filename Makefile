@@ -130,8 +130,16 @@ $(HANDOUT_VENV)/.stamp: requirements/handout-build.txt
 	$(HANDOUT_VENV)/bin/python -m pip install --quiet -r requirements/handout-build.txt
 	@touch $@
 
-student-notebooks: $(HANDOUT_VENV)/.stamp
-	$(HANDOUT_VENV)/bin/python tools/handout.py $(HANDOUT_ZIP)
+# The notebooks are first turned into plain Markdown with the numbers and outputs of the
+# book's build (tools/plain_notebook.py, in .venv), then packed in the small venv.
+# HANDOUT_EXECUTED names another build's executed notebooks (no `make book` then).
+HANDOUT_EXECUTED ?= _build/jupyter_execute
+HANDOUT_PLAIN ?= _build/handout-notebooks
+student-notebooks: $(if $(filter _build/jupyter_execute,$(HANDOUT_EXECUTED)),book,setup) \
+		$(HANDOUT_VENV)/.stamp
+	rm -rf $(HANDOUT_PLAIN)
+	$(BIN)/python tools/plain_notebook.py $(HANDOUT_EXECUTED) $(HANDOUT_PLAIN)
+	$(HANDOUT_VENV)/bin/python tools/handout.py $(HANDOUT_ZIP) --notebooks $(HANDOUT_PLAIN)
 
 # Refresh requirements/handout.txt after a change of the lock: resolve the hand-out's
 # packages in a fresh environment, constrained to the versions of lock.txt and lab.txt.

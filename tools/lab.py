@@ -161,6 +161,12 @@ _WATCH_FIGURE = """([img, timeout]) => {
 }"""
 
 
+#: The execution indicator of the notebook in view, once its kernel is idle.
+_KERNEL_IDLE = (
+    ".jp-MainAreaWidget:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator[data-status='idle']"
+)
+
+
 class LabPage:
     """A Playwright page on a running Lab: open a chapter, run it, move its explorers."""
 
@@ -184,9 +190,7 @@ class LabPage:
         dialog = self.page.locator('.jp-Dialog button:has-text("Select")')
         with contextlib.suppress(Exception):
             dialog.click(timeout=5_000)
-        self.page.locator(
-            ".jp-MainAreaWidget:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator[data-status='idle']"
-        ).wait_for(state="attached", timeout=120_000)
+        self.page.locator(_KERNEL_IDLE).wait_for(state="attached", timeout=120_000)
 
     def notebook(self):
         return self.page.locator(".jp-MainAreaWidget:not(.lm-mod-hidden) .jp-Notebook")
@@ -205,9 +209,7 @@ class LabPage:
             }""",
             timeout=self.RUN_TIMEOUT * 1000,
         )
-        self.page.locator(
-            ".jp-MainAreaWidget:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator[data-status='idle']"
-        ).wait_for(state="attached", timeout=self.RUN_TIMEOUT * 1000)
+        self.page.locator(_KERNEL_IDLE).wait_for(state="attached", timeout=self.RUN_TIMEOUT * 1000)
         return time.monotonic() - start
 
     def explorers(self):
