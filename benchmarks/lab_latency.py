@@ -149,9 +149,16 @@ def main(argv=None) -> int:
         )
         for stem in stems:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            results["chapters"][stem] = measure_chapter(lab.LabPage(page, url), stem, args.repeat)
+            try:
+                results["chapters"][stem] = measure_chapter(
+                    lab.LabPage(page, url), stem, args.repeat
+                )
+            except Exception as error:  # report the others; the JSON names the failure
+                results.setdefault("failed", {})[stem] = str(error)[:2000]
+                print(f"{stem}: FAILED {error}", file=sys.stderr)
+            else:
+                print(f"{stem}: done", file=sys.stderr)
             page.close()
-            print(f"{stem}: done", file=sys.stderr)
         browser.close()
     results["load_end"] = os.getloadavg()[0]
     print(format_table(results))

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -167,6 +168,13 @@ _KERNEL_IDLE = (
 )
 
 
+#: An error output (a traceback) in the notebook in view.
+_ERROR_OUTPUT = (
+    ".jp-MainAreaWidget:not(.lm-mod-hidden) "
+    ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+)
+
+
 class LabPage:
     """A Playwright page on a running Lab: open a chapter, run it, move its explorers."""
 
@@ -196,19 +204,37 @@ class LabPage:
         return self.page.locator(".jp-MainAreaWidget:not(.lm-mod-hidden) .jp-Notebook")
 
     def run_all(self) -> float:
-        """Run every cell (menu Run > Run All Cells); return the seconds it took."""
+        """Run every cell (menu Run > Run All Cells); return the seconds it took.
+
+        Raises
+        ------
+        RuntimeError
+            If a cell fails (Lab stops there); the message holds the error's text.
+        """
         start = time.monotonic()
         self.page.locator('.lm-MenuBar-itemLabel:text-is("Run")').click()
         self.page.locator('.lm-Menu-itemLabel:text-is("Run All Cells")').click()
-        # every code cell has run when each prompt holds a number (none "[*]" or "[ ]")
+        # every code cell has run when each prompt holds a number (none "[*]" or "[ ]");
+        # a failing cell stops the run
         self.page.wait_for_function(
-            """() => {
+            f"""() => {{
+              // the kernel dialog may come late on a loaded machine: accept its kernel
+              const accept = document.querySelector('.jp-Dialog .jp-mod-accept');
+              if (accept && /Select Kernel/.test(document.querySelector('.jp-Dialog').textContent))
+                accept.click();
+              if ([...document.querySelectorAll({_ERROR_OUTPUT!r})].some(
+                  e => /Traceback|^\\w+(Error|Exception)\\b/m.test(e.textContent))) return true;
               const prompts = [...document.querySelectorAll(
                 '.jp-MainAreaWidget:not(.lm-mod-hidden) .jp-CodeCell .jp-InputArea-prompt')];
               return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
-            }""",
+            }}""",
             timeout=self.RUN_TIMEOUT * 1000,
         )
+        errors = self.page.locator(_ERROR_OUTPUT).filter(
+            has_text=re.compile(r"Traceback|^\w+(Error|Exception)\b", re.M)
+        )
+        if errors.count():
+            raise RuntimeError(f"a cell failed in JupyterLab:\n{errors.first.inner_text()[-3000:]}")
         self.page.locator(_KERNEL_IDLE).wait_for(state="attached", timeout=self.RUN_TIMEOUT * 1000)
         return time.monotonic() - start
 
