@@ -177,7 +177,8 @@ student-pdf: tex-check student
 
 # --- tests -------------------------------------------------------------------------
 
-test: setup vendor lint
+# The JupyterLab test (tests/test_lab.py) needs the Lab extras of `make lab`.
+test: setup vendor lint $(VENV)/.stamp-lab
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-fast: setup lint
