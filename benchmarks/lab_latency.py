@@ -26,6 +26,7 @@ import argparse
 import importlib.util
 import json
 import os
+import signal
 import statistics
 import sys
 from datetime import UTC, datetime
@@ -77,9 +78,14 @@ def measure_chapter(driver, stem: str, repeat: int) -> list[dict]:
         sliders = explorer.locator(".widget-slider")
         for s in range(sliders.count()):
             name = sliders.nth(s).locator(".widget-label").first.inner_text()
+            handle = sliders.nth(s).locator(".noUi-handle").first
+            at_end = float(handle.get_attribute("aria-valuenow")) >= float(
+                handle.get_attribute("aria-valuemax")
+            )
+            keys = ("ArrowLeft", "ArrowRight") if at_end else ("ArrowRight", "ArrowLeft")
             times = []
             for _ in range(repeat):
-                for key in ("ArrowRight", "ArrowLeft"):
+                for key in keys:
                     times.append(driver.slider_step(explorer, s, key))
             results.append({"explorer": e, "control": name, "kind": "slider", **_summary(times)})
         groups = explorer.locator(".widget-toggle-buttons")
@@ -122,6 +128,8 @@ def format_table(results: dict) -> str:
 
 
 def main(argv=None) -> int:
+    # a terminated run still stops its JupyterLab (the context manager's exit)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "chapters", nargs="*", help="chapter names (default: every chapter with an explorer)"

@@ -307,15 +307,44 @@ def explore(
     return explorer
 
 
+class _CellActivity:
+    """Whether the IPython shell is running a cell (set by its pre/post_run_cell events).
+
+    Background drawing waits while a cell runs, so that drawing ahead never slows down
+    the reader's own cells (a notebook run from the top draws ahead once it has finished).
+    Outside IPython no cell ever runs.
+    """
+
+    def __init__(self):
+        self.idle = threading.Event()
+        self.idle.set()
+        self._shell = None
+
+    def watch(self):
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        if shell is None or shell is self._shell:
+            return
+        self._shell = shell
+        shell.events.register("pre_run_cell", lambda *_: self.idle.clear())
+        shell.events.register("post_run_cell", lambda *_: self.idle.set())
+        if getattr(shell.displayhook, "exec_result", None) is not None:
+            self.idle.clear()  # displayed from a running cell: busy until it ends
+
+
+_cells = _CellActivity()
+
+
 class _LiveFrames:
     """The frames of a live explorer: drawn when asked for, kept, and drawn ahead.
 
     A frame is keyed by the tuple of control values. ``frame(values)`` returns the kept
     frame or draws it at once. ``prefetch()`` (called when the explorer is displayed)
-    starts a background thread that draws the
-    other points of the grid, nearest to the last point asked for first (at most
-    :data:`_PREFETCH_FRAMES`), so that a reader's next move usually finds its frame
-    ready and costs only the widget messages. One lock serialises every draw: there is
+    starts a background thread that draws the other points of the grid, nearest to the
+    last point asked for first (at most :data:`_PREFETCH_FRAMES`), while no cell runs
+    (:class:`_CellActivity`), so that a reader's next move usually finds its frame ready
+    and costs only the widget messages. One lock serialises every draw: there is
     one figure, and matplotlib is not thread-safe; a move that finds no frame waits for
     at most the one background draw under way.
 
@@ -365,6 +394,7 @@ class _LiveFrames:
     def prefetch(self):
         """Draw the rest of the grid in a background (daemon) thread, once."""
         if self._thread is None:
+            _cells.watch()
             self._thread = threading.Thread(
                 target=self._prefetch, name="explorer-prefetch", daemon=True
             )
@@ -381,6 +411,7 @@ class _LiveFrames:
             todo = [p for p in grid if p not in self._frames]
             if not todo:
                 return
+            _cells.idle.wait()
             point = min(todo, key=distance)
             with self._lock:
                 if point not in self._frames:
