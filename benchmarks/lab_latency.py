@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import json
 import os
 import signal
 import statistics
@@ -169,12 +168,9 @@ def main(argv=None) -> int:
             page.close()
         browser.close()
     results["load_end"] = os.getloadavg()[0]
-    print(format_table(results))
-    text = json.dumps(results, indent=2)
-    if args.output == "-":
-        print(text)
-    else:
-        Path(args.output).write_text(text + "\n")
+    from explorers import write_results  # benchmarks/, this script's folder
+
+    write_results(results, args.output, format_table(results))
     return 0
 
 

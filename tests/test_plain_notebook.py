@@ -25,10 +25,6 @@ FRONT = textwrap.dedent(
       text_representation:
         extension: .md
         format_name: myst
-    kernelspec:
-      display_name: Python 3
-      language: python
-      name: python3
     ---
     """
 )
