@@ -99,9 +99,9 @@ _KINDS = {
 class Schedule:
     r"""A sample-size schedule :math:`t \mapsto n_t` of this module.
 
-    Made by the factories :func:`constant`, :func:`linear`, :func:`power`, :func:`tlog`,
-    :func:`tlog2` and :func:`geometric`, which validate the parameters. Calling a schedule at a round
-    ``t >= 1`` (an int, or an int array) returns :math:`n_t` (an int, or an ``int64``
+    Made by the factories :func:`constant`, :func:`linear`, :func:`power`,
+    :func:`tlog`, :func:`tlog2` and :func:`geometric`, which validate the parameters.
+    Calling a schedule at a round ``t >= 1`` (an int, or an int array) returns :math:`n_t` (an int, or an ``int64``
     array of the same shape). ``kind`` is the factory's name and ``params`` its
     arguments (a dict, in the factory's order); schedules compare equal when both are.
 
@@ -253,7 +253,7 @@ def power(n0, p) -> Schedule:
 
 
 def tlog(n0) -> Schedule:
-    r"""Superlinear schedule with a divergent step sum, :math:`n_t = \lceil n_0\, t \ln(t + 1) \rceil`.
+    r"""Superlinear schedule :math:`n_t = \lceil n_0\, t \ln(t + 1) \rceil`, divergent step sum.
 
     It grows faster than every linear schedule (:math:`n_t / t \to \infty`), yet
     :math:`\sum_t 1/n_t = \infty`: superlinear growth is not sufficient to avoid collapse.
@@ -284,7 +284,7 @@ def tlog(n0) -> Schedule:
 
 
 def tlog2(n0) -> Schedule:
-    r"""Schedule :math:`n_t = \lceil n_0\, t\, \log_2^2(t + 1) \rceil`, slower than every power, summable.
+    r"""Schedule :math:`n_t = \lceil n_0\, t \log_2^2(t + 1) \rceil`: below every power, summable.
 
     The base-2 logarithm makes :math:`n_1 = \lceil n_0 \rceil`; the sequence is strictly
     increasing for :math:`n_0 \ge 1`.
@@ -578,7 +578,7 @@ def power_floor(n0, p, *, sigma2=1.0) -> float:
 
 
 def power_total(n0, p, T) -> float:
-    r"""Approximate total data :math:`n_0 T^{p+1}/(p+1)` of the power schedule over :math:`T` rounds.
+    r"""Approximate total data :math:`n_0 T^{p+1}/(p+1)` of a power schedule over :math:`T` rounds.
 
     For :math:`n_t = \lceil n_0 t^p \rceil`, :math:`p \ge 0`, the exact total
     :math:`N_T = \sum_{t\le T} n_t` (:func:`total`) satisfies
