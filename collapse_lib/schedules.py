@@ -102,8 +102,9 @@ class Schedule:
     Made by the factories :func:`constant`, :func:`linear`, :func:`power`,
     :func:`tlog`, :func:`tlog2` and :func:`geometric`, which validate the parameters.
     Calling a schedule at a round ``t >= 1`` (an int, or an int array) returns
-    :math:`n_t` (an int, or an ``int64`` array of the same shape). ``kind`` is the factory's name and ``params`` its
-    arguments (a dict, in the factory's order); schedules compare equal when both are.
+    :math:`n_t` (an int, or an ``int64`` array of the same shape). ``kind`` is the
+    factory's name and ``params`` its arguments (a dict, in the factory's order);
+    schedules compare equal when both are.
 
     Examples
     --------
