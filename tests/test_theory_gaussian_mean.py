@@ -234,3 +234,18 @@ def test_shrunk_mean_matches_the_family():
     assert_variance_matches(run["mu"][:, 1:], var[run.rounds][1:])
     _, v = th.shrunk_mean_stationary(n=10, prior=(0.0, 5.0))
     assert_variance_matches(run["mu"][:, -1], v)
+
+
+# ------------------------------------------------------------- the biased mean walk
+def test_biased_mean_walk_by_drawing_samples():
+    # mu_t = xbar_t + b(n_t): mu_T - mu_0 ~ N(sum_t b(n_t), sigma^2 S_T), the statement of
+    # the superlinear chapter, with b(n) = 0.3 n^(-1/2) on a growing schedule
+    rng = np.random.default_rng(np.random.SeedSequence(93))
+    sizes, R, sigma2 = [4, 6, 9, 14, 20], 40_000, 2.0
+    mu = np.zeros(R)
+    for n in sizes:
+        mu = (mu[:, None] + math.sqrt(sigma2) * rng.standard_normal((R, n))).mean(axis=1)
+        mu += 0.3 * n**-0.5
+    B = sum(0.3 * n**-0.5 for n in sizes)
+    assert_mean_matches(mu, B)
+    assert_variance_matches(mu, th.mean_walk_variance(sizes=sizes, sigma2=sigma2)[-1])
