@@ -264,12 +264,12 @@ def tlog(n0) -> Schedule:
     Parameters
     ----------
     n0 : float
-        Scale, :math:`n_0 > 0`.
+        The scale :math:`n_0 > 0`; take :math:`n_0 \ge 3` for :math:`n_t \ge 2`.
 
     Returns
     -------
     Schedule
-        ``repr`` is ``tlog(n0=...)``. By the integral test, :math:`S_T = \sum_{t \le T}
+        Its ``repr`` is ``tlog(n0=...)``. By the integral test, :math:`S_T = \sum_{t \le T}
         1/n_t = \ln\ln T / n_0 + O(1)`; :math:`\sum_t n_t^{-\beta}` is finite iff
         :math:`\beta > 1`.
 
@@ -513,15 +513,14 @@ def total(sizes, generations=None) -> float:
     Parameters
     ----------
     sizes : int, sequence of int or callable
-        The schedule, as in :func:`collapse_lib.schedules.sizes`; a 1-D sequence may be
-        given without ``generations``.
+        The schedule, given as to :func:`sum_inverse`.
     generations : int, optional
-        Number of rounds :math:`G`; required for an int or a callable.
+        The number of rounds :math:`G`, needed unless ``sizes`` is a sequence.
 
     Returns
     -------
     float
-        :math:`N_G` (a float, exact up to :math:`2^{53}`).
+        :math:`N_G`, exact while it stays below :math:`2^{53}`.
 
     See Also
     --------
