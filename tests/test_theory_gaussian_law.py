@@ -231,7 +231,7 @@ def test_split_of_the_mle_gap_three_from_alpha_four_thirds_from_s():
     """(4n - 1)(-log alpha_MLE) -> 3 and log rho* / log alpha_MLE -> 4/3, errors O(1/n)."""
     ns = np.array([100, 1_000, 10_000])
     from_alpha = (4 * ns - 1) * -np.log(th.gaussian_sigma_factor(n=ns, estimator="mle"))
-    rho, s = th.gaussian_sigma_tail_rate(n=ns, estimator="mle")
+    rho, _ = th.gaussian_sigma_tail_rate(n=ns, estimator="mle")
     from_s = np.log(rho) / np.log(th.gaussian_sigma_factor(n=ns, estimator="mle"))
     for values, limit in ((from_alpha, 3.0), (from_s, 4.0 / 3.0)):
         err = np.abs(values - limit)

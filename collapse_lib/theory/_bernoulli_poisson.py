@@ -13,7 +13,6 @@ are in :mod:`collapse_lib.theory._wright_fisher`.
 from __future__ import annotations
 
 import numpy as np
-
 from scipy import stats
 
 from .._validate import _check_int, _check_real

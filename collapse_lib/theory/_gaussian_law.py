@@ -481,7 +481,8 @@ def log_variance_overshoot_approx(*, n, estimator, terms=False):
     The two estimators share the Gaussian and skew terms, not the drift term:
 
     >>> from collapse_lib import theory
-    >>> [round(x, 4) for x in theory.log_variance_overshoot_approx(n=20, estimator="mle", terms=True)]
+    >>> parts = theory.log_variance_overshoot_approx(n=20, estimator="mle", terms=True)
+    >>> [round(x, 4) for x in parts]
     [0.1941, 0.0262, 0.0185]
     >>> round(theory.log_variance_overshoot_approx(n=20, estimator="unbiased"), 4)
     0.226
