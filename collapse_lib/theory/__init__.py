@@ -59,7 +59,7 @@ Gaussian: the exact law of the log-variance and the tails of sigma
 ------------------------------------------------------------------
 - :func:`log_variance_cdf` -- exact distribution function of :math:`\log\sigma_t^2`
 - :func:`log_variance_quantile` -- its exact quantiles
-- :func:`gaussian_sigma_tail_probability` -- exact :math:`P(\sigma_t > \ell)`
+- :func:`gaussian_sigma_tail_probability` -- exact :math:`P(\sigma_t > \eta)`
 - :func:`gaussian_sigma_tail_rate` -- its exponential rate
 - :func:`gaussian_sigma_tail_bound` -- Suresh et al.'s Markov bound, or the sharper one
 - :func:`gaussian_sigma_halving_time_approx` -- law of the halving time (approximation)
