@@ -272,3 +272,18 @@ def test_overshoot_approximation_drift_and_skew_terms(n):
         n=n, estimator="unbiased"
     )
     assert_mean_matches(overshoot["mle"] - overshoot["unbiased"], gap)
+
+
+def test_trapezoidal_inversion_is_exact_with_the_node_at_zero():
+    """A point mass at c: the rule with the node u = 0 gives P(X <= 0) exactly (0 or 1)."""
+    from collapse_lib.theory._gaussian_law import _walk_invert
+
+    h = 0.01
+    u = h * np.arange(1, 2_000_001)[None, :]  # truncating the series costs O(1/(h J c))
+    for c in (-3.0, -0.5, 0.7, 5.0):
+        nodes = (np.array([c]), np.array([h]), u, 1j * u * c)  # log of e^{iuc}
+        cdf = _walk_invert(nodes, np.zeros(1), "cdf")[0]
+        assert cdf == pytest.approx(0.0 if c > 0 else 1.0, abs=1e-4)
+        # dropping the node (its value m - y set to 0) shifts the result by h c / (2 pi)
+        without = _walk_invert((np.zeros(1),) + nodes[1:], np.zeros(1), "cdf")[0]
+        assert without - cdf == pytest.approx(h * c / (2 * np.pi), abs=1e-4)
