@@ -285,5 +285,5 @@ def test_trapezoidal_inversion_is_exact_with_the_node_at_zero():
         cdf = _walk_invert(nodes, np.zeros(1), "cdf")[0]
         assert cdf == pytest.approx(0.0 if c > 0 else 1.0, abs=1e-4)
         # dropping the node (its value m - y set to 0) shifts the result by h c / (2 pi)
-        without = _walk_invert((np.zeros(1),) + nodes[1:], np.zeros(1), "cdf")[0]
+        without = _walk_invert((np.zeros(1), *nodes[1:]), np.zeros(1), "cdf")[0]
         assert without - cdf == pytest.approx(h * c / (2 * np.pi), abs=1e-4)
