@@ -442,12 +442,12 @@ def log_variance_overshoot_approx(*, n, estimator, terms=False):
     Let :math:`O = -b - L_\tau \ge 0` be the overshoot of the walk
     :math:`L_t = \log\sigma_t^2 - \log\sigma^2` at its first passage :math:`\tau` below
     :math:`-b`. Write the downward step :math:`X = -\log R` with mean
-    :math:`\mu = |\delta(n)|` (:func:`log_variance_drift`), variance :math:`v = \psi'(a)`
+    :math:`|\delta(n)|` (:func:`log_variance_drift`), variance :math:`v = \psi'(a)`
     (:func:`log_variance_step_variance`) and third cumulant
-    :math:`\kappa_3 = -\psi''(a)`, :math:`a = (n-1)/2`. To first order in :math:`\mu` and
+    :math:`\kappa_3 = -\psi''(a)`, :math:`a = (n-1)/2`. To first order in the drift and
     in the skewness,
 
-    .. math:: E\,O \approx c_S\sqrt v + \frac{\mu}{4} + \frac{\kappa_3}{6v},
+    .. math:: E\,O \approx c_S\sqrt v + \frac{|\delta(n)|}{4} + \frac{\kappa_3}{6v},
               \qquad c_S = -\frac{\zeta(1/2)}{\sqrt{2\pi}} \approx 0.5826 .
 
     The first term is Siegmund's value for a driftless Gaussian walk, the second the
