@@ -316,11 +316,11 @@ def poisson_survival_forever(*, sizes, generations=None, lam, tail):
     therefore raises :math:`u_T` from 0 to at most the tail :math:`\sum_{t > G} 1/n_t`,
     and raises :math:`1/y_0` by at most as much, so
 
-    .. math:: 1 - \exp\Big(-\frac{\lambda}{1/y_0^{(G)} + \tau}\Big)
+    .. math:: 1 - \exp\Big(-\frac{\lambda}{1/y_0^{(G)} + r_G}\Big)
               \le P(\Lambda_t \neq 0 \text{ for all } t)
               \le 1 - \exp\big(-\lambda\, y_0^{(G)}\big),
 
-    for any :math:`\tau \ge \sum_{t > G} 1/n_t`. One backward pass, :math:`O(G)`.
+    for any :math:`r_G \ge \sum_{t > G} 1/n_t`. One backward pass, :math:`O(G)`.
 
     Parameters
     ----------
@@ -328,7 +328,7 @@ def poisson_survival_forever(*, sizes, generations=None, lam, tail):
     lam : float
         True rate :math:`\lambda > 0`.
     tail : float
-        An upper bound :math:`\tau \ge 0` on :math:`\sum_{t > G} 1/n_t` (for example
+        An upper bound :math:`r_G \ge 0` on :math:`\sum_{t > G} 1/n_t` (for example
         :math:`\int_G^\infty dt/(n_0 t^p) = G^{1-p}/(n_0(p-1))` for
         ``schedules.power(n0, p)``).
 
