@@ -300,3 +300,17 @@ def test_total_exact_small():
 def test_budget_functions_bad_input(call, exc, word):
     with pytest.raises(exc, match=word):
         call()
+
+
+@pytest.mark.parametrize(
+    "schedule", [sch.constant(7), sch.linear(3), sch.power(2.5, 1.3), sch.tlog(4), sch.tlog2(2)]
+)
+def test_step_sum_times_total_is_at_least_T_squared(schedule):
+    # Cauchy-Schwarz: T = sum n_t^(-1/2) n_t^(1/2) <= sqrt(S_T N_T), equality iff constant
+    for T in (1, 10, 1000):
+        prod = sch.sum_inverse(schedule, T) * sch.total(schedule, T)
+        assert prod >= T**2 * (1 - 1e-12)
+        if schedule.kind == "constant":
+            assert prod == pytest.approx(T**2, rel=1e-12)
+        elif T > 1:
+            assert prod > T**2 * (1 + 1e-9)
