@@ -70,6 +70,7 @@ from __future__ import annotations
 import importlib
 
 from . import schedules, theory
+from ._barzilai_shamir import BarzilaiShamirSpike
 from ._categorical import Categorical
 from ._discrete import Bernoulli, Poisson
 from ._families import Family
@@ -100,6 +101,7 @@ __all__ = [
     "MultivariateGaussian",
     "SpikeUniform",
     "PowerLaw",
+    "BarzilaiShamirSpike",
     # modules
     "theory",
     "schedules",

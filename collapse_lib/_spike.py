@@ -123,7 +123,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._families import Family
+from ._observations import _ObservationFamily
 from ._validate import _check_real
 
 #: Default spike weight :math:`\alpha`.
@@ -346,7 +346,7 @@ def _mle(
 # ------------------------------------------------------------------------------ the family
 
 
-class SpikeUniform(Family):
+class SpikeUniform(_ObservationFamily):
     r"""Uniform background plus a narrow uniform spike: accumulation does not save it.
 
     :math:`p_\theta = (1-\alpha)\,U[0, 2] + \alpha\, U[\theta, \theta + w(\theta)]` with
@@ -386,7 +386,6 @@ class SpikeUniform(Family):
     """
 
     params = PARAMS
-    _roles = ("sample", "fresh")
 
     def __init__(self, theta=THETA_STAR, weight=WEIGHT, omega0=OMEGA0, rate=RATE):
         self.theta = _check_real("theta", theta, low=0.0, high=1.0)
@@ -407,34 +406,8 @@ class SpikeUniform(Family):
     def _constants(self):
         return {"weight": self.weight, "omega0": self.omega0, "rate": self.rate}
 
-    def _state_bytes(self):
-        return 1 << 20
-
-    def _extra_bytes(self, scheme, total):
-        # the pooled observations and their merged copy
-        return 16 * total if scheme == "accumulate" else 0
-
-    def _sample(self, fit, size, rng):
-        width = int(np.max(size))
-
-        def draw(gen, theta, n):
-            # a chunk draws as many observations as its largest batch; +inf pads
-            m = int(np.max(n, initial=0))
-            x = np.full((theta.size, width), np.inf)
-            x[:, :m] = _sample(theta, m, gen, **self._constants)
-            x[np.arange(width)[None, :] >= n[:, None]] = np.inf
-            return x
-
-        n = np.broadcast_to(size, fit["theta"].shape)
-        x = rng.apply("sample", draw, per_rep={"theta": fit["theta"], "n": n})
-        x.sort(axis=1)
-        return {"x": x}
-
-    def _combine(self, a, b):
-        # merging sorted rows is a linear-time stable sort; padding sorts last
-        x = np.sort(np.concatenate([a["x"], b["x"]], axis=1), axis=1, kind="stable")
-        width = int(np.isfinite(x).sum(axis=1).max(initial=0))
-        return {"x": x[:, :width]}
+    def _draw_rows(self, gen, m, theta):
+        return _sample(theta, m, gen, **self._constants)
 
     def _fit(self, stats):
         return {"theta": _mle(stats["x"], presorted=True, **self._constants)}
