@@ -157,7 +157,7 @@ class BarzilaiShamirSpike(_ObservationFamily):
         return np.logaddexp(0.0, -self._log_width(alpha))
 
     def _knot(self, span):
-        r"""Largest :math:`\alpha \le 1/4` with :math:`f(\alpha) \ge` ``span`` (``span`` <= 1/39)."""
+        r"""Largest :math:`\alpha \le 1/4` with :math:`f(\alpha) \ge` ``span`` (<= 1/39)."""
         with np.errstate(divide="ignore"):
             excess = (-np.log(39.0) - np.log(span)) / (self.rate * self.n)
         return np.minimum(ALPHA_KNEE + np.maximum(excess, 0.0), ALPHA_MAX)
