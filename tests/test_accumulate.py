@@ -130,7 +130,7 @@ def test_reflection_bound_for_the_path_of_the_accumulated_mean():
 def test_spread_of_the_limit_of_the_accumulated_variance():
     # Var log sigma_T^2 = (2/n) sum_{k <= T} 1/k^2 to leading order in 1/n (MLE,
     # accumulate); the remainder is O(1/n^2) (e.g. psi'((n-1)/2) = 2/n + 4/n^2 + ...),
-    # allowed for as 10/n^2, a fortieth of the Monte Carlo tolerance at n = 400
+    # allowed for as 10/n^2, an eighth of the Monte Carlo tolerance at n = 400
     n, T, R = 400, 100, 8_000
     run = cl.simulate(
         cl.Gaussian(estimator="mle"),

@@ -206,3 +206,26 @@ def test_spike_refuses_runs_that_do_not_fit_in_memory():
     fam = cl.BarzilaiShamirSpike(10)
     with pytest.raises(ValueError, match="max_bytes"):
         cl.simulate(fam, generations=1000, sizes=10**6, replicates=100, scheme="accumulate")
+
+
+@pytest.mark.parametrize("n", [20, 500])
+def test_spike_capture_lower_bound(n):
+    # c_n = 1 - int_0^1 n x^(n-1) ((3 + x)/4)^n dx: the probability that a synthetic draw
+    # lands in [2, 3] when alpha_1 = (1 - x_max)/2, a lower bound for P(alpha_2 > 1/10)
+    from scipy import integrate
+
+    c_n = (
+        1
+        - integrate.quad(
+            lambda x: n * x ** (n - 1) * ((3 + x) / 4) ** n, 0, 1, points=[1 - 10 / n]
+        )[0]
+    )
+    x_max = _rng(300 + n).random((50_000, n)).max(axis=1)
+    m, se = mean_se(1 - (1 - (1 - x_max) / 4) ** n)
+    assert abs(m - c_n) < Z * se
+    fam = cl.BarzilaiShamirSpike(n)
+    run = cl.simulate(
+        fam, generations=2, sizes=n, replicates=1_500, scheme="accumulate", seed=7 + n
+    )
+    p, se = mean_se(fam.tv_to_truth(run)[:, 2] > 0.1)
+    assert p > c_n - Z * se
