@@ -79,8 +79,9 @@ def test_spike_capture_finds_a_capturing_observation():
     import collapse_lib.plotting as cp
 
     family = cl.SpikeUniform()
+    cap = family.first_capture(50, seed=21)
     fig, ax = plt.subplots()
-    cap = cp.spike_capture(family, 50, seed=21, ax=ax)
+    assert cp.spike_capture(cap, ax=ax) is ax
     plt.close(fig)
     assert cap.data.size == 50 * cap.round
     assert cap.theta in cap.data and cap.theta > cap.threshold
@@ -94,11 +95,13 @@ def test_spike_capture_finds_a_capturing_observation():
 def test_spike_capture_bad_input():
     import collapse_lib.plotting as cp
 
-    with pytest.raises(ValueError, match="family"):
-        cp.spike_capture(cl.Gaussian(), 10, seed=1)
+    with pytest.raises(TypeError, match="capture"):
+        cp.spike_capture(cl.SpikeUniform(), window=0.01)
+    with pytest.raises(ValueError, match="n"):
+        cl.SpikeUniform().first_capture(0, seed=1)
     # at theta* = 1 the capture zone is empty: no capture once the true spike has a point
     with pytest.raises(ValueError, match="max_rounds"):
-        cp.spike_capture(cl.SpikeUniform(theta=1.0), 20, seed=1, max_rounds=3)
+        cl.SpikeUniform(theta=1.0).first_capture(20, seed=1, max_rounds=3)
 
 
 # ------------------------------------------- the path of the mean, the limit of the variance
