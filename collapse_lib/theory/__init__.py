@@ -38,6 +38,8 @@ Gaussian: the mean walk
 - :func:`joint_mean_variance` -- :math:`\operatorname{Var}\mu_t`, variance refitted too
 - :func:`prob_synthetic_beats_real` -- chance that synthetic rounds beat the real-only fit
 - :func:`prob_synthetic_beats_real_by_generation` -- the same along a schedule
+- :func:`shrunk_mean_moments` -- mean shrunk toward a fixed point: an autoregression
+- :func:`shrunk_mean_stationary` -- its stationary law for a constant size
 
 Gaussian: the variance walk
 ---------------------------
@@ -59,17 +61,21 @@ Gaussian: the exact law of the log-variance and the tails of sigma
 ------------------------------------------------------------------
 - :func:`log_variance_cdf` -- exact distribution function of :math:`\log\sigma_t^2`
 - :func:`log_variance_quantile` -- its exact quantiles
-- :func:`gaussian_sigma_tail_probability` -- exact :math:`P(\sigma_t > \ell)`
+- :func:`gaussian_sigma_tail_probability` -- exact :math:`P(\sigma_t > \eta)`
 - :func:`gaussian_sigma_tail_rate` -- its exponential rate
-- :func:`gaussian_sigma_tail_bound` -- Suresh et al.'s Markov bound
+- :func:`gaussian_sigma_tail_bound` -- Suresh et al.'s Markov bound, or the sharper one
 - :func:`gaussian_sigma_halving_time_approx` -- law of the halving time (approximation)
+- :func:`log_variance_overshoot_approx` -- mean overshoot of a far level (approximation)
 
 Bernoulli and Poisson
 ---------------------
 - :func:`g_iterate` -- iterates of :math:`g(x) = 1 - e^{-x}` (Suresh et al.)
 - :func:`poisson_survival` -- :math:`P(\Lambda_t \ne 0)`, constant size
 - :func:`poisson_survival_by_generation` -- :math:`P(\Lambda_t \ne 0)`, any schedule
+- :func:`poisson_survival_forever` -- bracket on the chance of never dying out
 - :func:`poisson_rate_variance` -- :math:`\operatorname{Var}\lambda_t`, either scheme, fresh data
+- :func:`bernoulli_survival` -- :math:`P(P_t \ne 0)` or :math:`P(P_t \notin \{0, 1\})`, exact
+- :func:`bernoulli_survival_bracket` -- Suresh et al.'s bracket on the same probability
 
 Categorical resampling: the Wright–Fisher chain
 -----------------------------------------------
@@ -122,10 +128,13 @@ Examples
 """
 
 from ._bernoulli_poisson import (
+    bernoulli_survival,
+    bernoulli_survival_bracket,
     g_iterate,
     poisson_rate_variance,
     poisson_survival,
     poisson_survival_by_generation,
+    poisson_survival_forever,
 )
 from ._gaussian_law import (
     gaussian_sigma_halving_time_approx,
@@ -133,6 +142,7 @@ from ._gaussian_law import (
     gaussian_sigma_tail_probability,
     gaussian_sigma_tail_rate,
     log_variance_cdf,
+    log_variance_overshoot_approx,
     log_variance_quantile,
 )
 from ._gaussian_mean import (
@@ -140,6 +150,8 @@ from ._gaussian_mean import (
     mean_walk_variance,
     prob_synthetic_beats_real,
     prob_synthetic_beats_real_by_generation,
+    shrunk_mean_moments,
+    shrunk_mean_stationary,
 )
 from ._gaussian_variance import (
     gaussian_fresh_moments,
@@ -190,6 +202,8 @@ __all__ = [
     "joint_mean_variance",
     "prob_synthetic_beats_real",
     "prob_synthetic_beats_real_by_generation",
+    "shrunk_mean_moments",
+    "shrunk_mean_stationary",
     # Gaussian: the variance walk
     "gaussian_variance_mean",
     "gaussian_variance_variance",
@@ -209,11 +223,15 @@ __all__ = [
     "gaussian_sigma_tail_rate",
     "gaussian_sigma_tail_bound",
     "gaussian_sigma_halving_time_approx",
+    "log_variance_overshoot_approx",
     # Bernoulli and Poisson
     "g_iterate",
     "poisson_survival",
     "poisson_survival_by_generation",
+    "poisson_survival_forever",
     "poisson_rate_variance",
+    "bernoulli_survival",
+    "bernoulli_survival_bracket",
     # Categorical resampling: the Wright-Fisher chain
     "wf_transition_matrix",
     "wf_fixation_probability",
