@@ -29,7 +29,7 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
-from helpers import PROBES, ROOT, squash, tool
+from helpers import NUMBERED, PROBES, ROOT, html_numbered, squash, tool
 
 import collapse_lib
 
@@ -207,6 +207,21 @@ def test_handout_contents(handout):
         stem = name.split("_", 1)[1][: -len(".ipynb")]
         assert not [p for p in PROBES.get(stem, []) if squash(p) in text]
         _assert_plain_markdown(nb, f"executed/{name}")
+
+
+@pytest.mark.slow
+def test_handout_numbers_are_those_of_the_book(handout, built_book):
+    """Theorems, propositions, lemmas, definitions and exercises carry the HTML book's
+    numbers, in the same order."""
+    names = tool("handout").handout_names(tool("handout").notebook_chapters(ROOT))
+    for name in names:
+        stem = name.split("_", 1)[1][: -len(".ipynb")]
+        (book,) = html_numbered(built_book, [f"chapters/{stem}"]).values()
+        nb = nbformat.read(handout["folder"] / name, as_version=4)
+        markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+        titles = re.findall(r"(?<=\*\*)(\w+ \d+(?:\.\d+)*)", markdown)
+        ours = list(dict.fromkeys(t for t in titles if NUMBERED.match(t)))
+        assert ours == book, (name, ours, book)
 
 
 #: MyST that Jupyter without the MyST extension would show raw.
