@@ -72,6 +72,7 @@ import importlib
 from . import schedules, theory
 from ._categorical import Categorical
 from ._discrete import Bernoulli, Poisson
+from ._empirical import empirical_resampling
 from ._families import Family
 from ._gaussian import Gaussian
 from ._multivariate import MultivariateGaussian
@@ -90,6 +91,7 @@ __all__ = [
     "simulate",
     "Run",
     "CHUNK",
+    "empirical_resampling",
     # model families
     "Family",
     "Gaussian",
