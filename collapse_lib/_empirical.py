@@ -124,7 +124,7 @@ def empirical_resampling(
             f"replicates={replicates}, n={n} and rounds={rounds!r} need about "
             f"{needed / 1e9:.3g} GB, more than max_bytes={max_bytes:.3g}"
         )
-    out = np.empty((replicates, keep.size, n) + probe.shape[1:])
+    out = np.empty((replicates, keep.size, n, *probe.shape[1:]))
     rows = np.arange(replicates)[:, None]
     x = _draws(truth, rng, (replicates, n))
     for t in range(1, generations + 1):

@@ -32,23 +32,27 @@ def _normal(rng, size):
 
 
 def test_shape_rounds_and_reproducibility():
-    a = cl.empirical_resampling(_normal, n=7, generations=5, fresh=0.3, replicates=4,
-                                rounds=[1, 3, 5], seed=3)
-    b = cl.empirical_resampling(_normal, n=7, generations=5, fresh=0.3, replicates=4,
-                                rounds=[1, 3, 5], seed=3)
+    a = cl.empirical_resampling(
+        _normal, n=7, generations=5, fresh=0.3, replicates=4, rounds=[1, 3, 5], seed=3
+    )
+    b = cl.empirical_resampling(
+        _normal, n=7, generations=5, fresh=0.3, replicates=4, rounds=[1, 3, 5], seed=3
+    )
     assert a.shape == (4, 3, 7)
     np.testing.assert_array_equal(a, b)
     last = cl.empirical_resampling(_normal, n=7, generations=5, fresh=0.3, replicates=4, seed=3)
     np.testing.assert_array_equal(last[:, 0], a[:, 2])
-    planar = cl.empirical_resampling(lambda rng, size: rng.standard_normal((*size, 2)), n=5,
-                                     generations=3, replicates=2, seed=0)
+    planar = cl.empirical_resampling(
+        lambda rng, size: rng.standard_normal((*size, 2)), n=5, generations=3, replicates=2, seed=0
+    )
     assert planar.shape == (2, 1, 5, 2)
 
 
 def test_without_fresh_data_atoms_are_copies_and_the_coalescent_counts_them():
     n, G, R = 12, 40, 4000
-    atoms = cl.empirical_resampling(_normal, n=n, generations=G, replicates=R,
-                                    rounds=range(1, G + 1), seed=11)
+    atoms = cl.empirical_resampling(
+        _normal, n=n, generations=G, replicates=R, rounds=range(1, G + 1), seed=11
+    )
     first = atoms[:, 0]
     later = atoms[:, -1]
     assert np.all(np.isin(later, first))  # no new points without fresh draws
@@ -63,8 +67,9 @@ def test_without_fresh_data_atoms_are_copies_and_the_coalescent_counts_them():
 def test_frequency_of_a_set_has_the_exact_variance(fresh):
     n, R = 20, 6000
     rounds = [1, 4, 60]
-    atoms = cl.empirical_resampling(_mixture, n=n, generations=60, fresh=fresh, replicates=R,
-                                    rounds=rounds, seed=21)
+    atoms = cl.empirical_resampling(
+        _mixture, n=n, generations=60, fresh=fresh, replicates=R, rounds=rounds, seed=21
+    )
     p0 = float(_mixture_cdf(-1.0))
     freq = (atoms <= -1.0).mean(axis=2)  # nu_t((-inf, -1]) per replicate and round
     v = th.wf_fresh_variance(p=p0, sizes=n, fresh=fresh, generations=60)
@@ -76,8 +81,9 @@ def test_frequency_of_a_set_has_the_exact_variance(fresh):
 def test_barycenter_is_the_truth_by_kolmogorov_smirnov():
     """One atom per independent replicate: R i.i.d. draws from the barycenter of nu_T."""
     R = 3000
-    atoms = cl.empirical_resampling(_mixture, n=30, generations=150, fresh=0.1, replicates=R,
-                                    seed=7)
+    atoms = cl.empirical_resampling(
+        _mixture, n=30, generations=150, fresh=0.1, replicates=R, seed=7
+    )
     x = atoms[:, 0, 0]
     assert stats.kstest(x, _mixture_cdf).pvalue > 1e-3
     assert stats.cramervonmises(x, _mixture_cdf).pvalue > 1e-3

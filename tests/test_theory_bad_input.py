@@ -390,7 +390,12 @@ BAD = [
     ("wf_fresh_transition_matrix", dict(p=0.3, n=100_000, fresh=0.1), ValueError, "n=100000"),
     ("wf_fresh_transition_matrix", dict(p=1.3, n=10, fresh=0.1), ValueError, "p"),
     ("wf_fresh_tv_distance", dict(p=0.3, n=10, fresh=0.0, generations=3), ValueError, "fresh"),
-    ("wf_fresh_tv_distance", dict(p=0.3, n=10, fresh=0.1, generations=-1), ValueError, "generations"),
+    (
+        "wf_fresh_tv_distance",
+        dict(p=0.3, n=10, fresh=0.1, generations=-1),
+        ValueError,
+        "generations",
+    ),
     ("wf_fresh_tv_bound", dict(t=3, n=10, fresh=0.1, method="coupling"), ValueError, "method"),
     ("wf_fresh_tv_bound", dict(t=-1, n=10, fresh=0.1), ValueError, "t"),
     ("wf_fresh_tv_bound", dict(t=3, n=0, fresh=0.1), ValueError, "n"),

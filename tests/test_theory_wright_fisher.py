@@ -80,8 +80,10 @@ def test_kimura_gap_grows_like_a_third_of_log_n():
     """Documented: gaps 1.50, 1.80, 2.03, 2.26 from an even split, about ln(2)/3 per doubling."""
     sizes = [20, 50, 100, 200, 400, 800]
     gap = np.array(
-        [th.wf_absorption_time_kimura(p=0.5, n=n) - th.wf_absorption_time_exact(n=n)[n // 2]
-         for n in sizes]
+        [
+            th.wf_absorption_time_kimura(p=0.5, n=n) - th.wf_absorption_time_exact(n=n)[n // 2]
+            for n in sizes
+        ]
     )
     np.testing.assert_allclose(gap[:4], [1.50, 1.80, 2.03, 2.26], atol=0.005)
     per_doubling = np.diff(gap[2:])  # 100 -> 200 -> 400 -> 800
@@ -105,8 +107,10 @@ def test_collapse_mean_bound_is_the_summed_tail_bound_and_bounds_the_exact_mean(
 
 def test_collapse_mean_bound_order_n_log_n():
     """The bound over n ln n tends to 1 (slowly), while the exact mean over n stays bounded."""
-    ratios = [th.wf_collapse_mean_bound(probs=[0.5, 0.5], n=n) / (n * np.log(n))
-              for n in (100, 1000, 10_000)]
+    ratios = [
+        th.wf_collapse_mean_bound(probs=[0.5, 0.5], n=n) / (n * np.log(n))
+        for n in (100, 1000, 10_000)
+    ]
     assert ratios[0] < ratios[1] < ratios[2] < 1.0
     assert ratios[0] > 0.9
     assert th.wf_collapse_mean_bound(probs=[1.0, 0.0], n=10) == 0.0

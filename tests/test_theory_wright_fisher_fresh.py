@@ -177,7 +177,9 @@ def test_fresh_eigenvalues_and_tv_rate(n, fresh):
     expected = (1 - fresh) ** k * np.concatenate(([1.0], np.cumprod(1 - k[:-1] / n)))
     np.testing.assert_allclose(ev, expected, atol=1e-9)
     d = th.wf_fresh_tv_distance(p=0.3, n=n, fresh=fresh, generations=150)
-    assert d[0] == pytest.approx(1 - th.wf_fresh_stationary_distribution(p=0.3, n=n, fresh=fresh).min())
+    assert d[0] == pytest.approx(
+        1 - th.wf_fresh_stationary_distribution(p=0.3, n=n, fresh=fresh).min()
+    )
     assert np.all(np.diff(d) <= 1e-15)  # total variation to stationarity never increases
     late = np.flatnonzero(d > 1e-9)[-1]
     assert d[late] / d[late - 1] == pytest.approx(1 - fresh, rel=1e-3)

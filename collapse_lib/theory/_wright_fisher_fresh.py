@@ -10,8 +10,8 @@ It does not collapse: its stationary law has mean :math:`p`, but is wider than t
 :math:`n` independent draws from the truth (Borkar's *degeneration*). This module holds
 its transition matrix, moments, exact stationary law and Beta approximation, the
 effective sample size of a round, and how fast the chain forgets its start (the exact
-total-variation distance to stationarity and two coupling bounds). The chain without fresh data is in
-:mod:`collapse_lib.theory._wright_fisher`.
+total-variation distance to stationarity and two coupling bounds). The chain without
+fresh data is in :mod:`collapse_lib.theory._wright_fisher`.
 """
 
 from __future__ import annotations
@@ -20,7 +20,15 @@ import numpy as np
 from scipy import linalg, stats
 
 from .._validate import _check_choice, _check_int, _check_real
-from ._common import _check_elements, _doc, _fresh, _out, _real_array, _rounds, _schedule
+from ._common import (
+    _check_elements,
+    _doc,
+    _fresh,
+    _out,
+    _real_array,
+    _rounds,
+    _schedule,
+)
 
 _METHODS = ("lineage", "doeblin")
 
