@@ -159,9 +159,12 @@ def test_coalescence_time_pairs_and_kingman():
         assert th.coalescence_time_kingman(n=n, lineages=2) == pytest.approx(n)
     assert th.coalescence_time(n=1) == 0.0
     assert th.coalescence_time_kingman(n=50) == 98.0
-    for n in [20, 200, 1000]:
-        gap = th.coalescence_time_kingman(n=n) - th.coalescence_time(n=n)
-        assert 0.5 < gap < 2.5  # documented: smaller by one to two generations
+    gaps = [th.coalescence_time_kingman(n=n) - th.coalescence_time(n=n) for n in [20, 1600]]
+    np.testing.assert_allclose(gaps, [0.73, 2.18], atol=0.005)  # documented
+    per_doubling = np.diff(
+        [th.coalescence_time_kingman(n=n) - th.coalescence_time(n=n) for n in [200, 400, 800]]
+    )
+    np.testing.assert_allclose(per_doubling, 0.23, atol=0.005)  # documented
 
 
 def test_coalescence_time_monte_carlo():
