@@ -576,7 +576,7 @@ class BarzilaiShamirLadder(Family):
         below = np.zeros_like(log_alpha)  # sum over k < j
         below[:, 1:] = np.cumsum(log_alpha[:, :-1], axis=1)
         dens = below + np.log1p(alpha / (1.0 - 2.0 * alpha))
-        ladder = np.where(occupied, count * dens, 0.0).sum(axis=1)
+        ladder = (count * np.where(occupied, dens, 0.0)).sum(axis=1)
         # the spike that can cover a point: J* = max(2, ceil(x_max))
         x_max = top[np.arange(B), r]
         J = np.maximum(2.0, np.ceil(x_max))
