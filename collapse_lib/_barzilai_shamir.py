@@ -61,6 +61,14 @@ in simulations :math:`\alpha_1 \le 2\log n / n` in all but far fewer than a frac
 at most :math:`2nA(1/10) < 0.13 n` on :math:`[0, 1]` and nothing on :math:`[2, 3]`
 (:math:`M\log(\alpha/4) + k\log 40 \le 0`), and :math:`\alpha = 1/4` loses at most
 :math:`2n\log 2 + M \log 16 \le 4.2 n`; so :math:`c \ge 30` suffices (the default is 50).
+
+Second construction (:class:`BarzilaiShamirLadder`)
+---------------------------------------------------
+Ladders :math:`h_\alpha` on rungs :math:`[j, j + 1]` (the paper's sampling rule and
+within-ladder MLE; the density formula is ours) and spikes
+:math:`g_{\beta,J} = \tfrac12 U[0, J] + \tfrac12 U[J - \beta, J - \beta + f(J)]` with a
+width :math:`f` of ours built from the speed :math:`\varphi`; the class docstring derives
+the exact MLE and the property of :math:`f` that the simulation of Theorem 5.2 uses.
 """
 
 from __future__ import annotations
@@ -127,7 +135,7 @@ class BarzilaiShamirSpike(_ObservationFamily):
     >>> run = cl.simulate(fam, generations=2, sizes=50, replicates=400,
     ...                   scheme="accumulate", seed=5)
     >>> tv = fam.tv_to_truth(run)
-    >>> bool(np.all(tv[:, 1] < 0.1))  # the real-only fit is close to the truth
+    >>> bool(np.mean(tv[:, 1] <= 2 * np.log(50) / 50) >= 1 - 1 / 50)  # real-only fit: close
     True
     >>> bool(0.1 < (tv[:, 2] > 0.1).mean() < 0.5)  # one synthetic round: a constant away
     True
@@ -369,8 +377,9 @@ class BarzilaiShamirLadder(Family):
     holds the most copies :math:`k` of one value in :math:`[J^* - 1, J^*]`. The fit is
     the better of the two log-likelihoods, both exact; ties go to the ladder.
 
-    **Statistics.** Exact and small: the count and largest point of every rung and the
-    atoms (values drawn more than once: the spike draws). The largest of :math:`c`
+    **Statistics.** Exact and small: the count, the largest point and its number of
+    copies for every rung, and the values drawn more than once (the spike draws) with
+    their numbers of copies. The largest of :math:`c`
     uniforms on an interval is drawn directly (:math:`U^{1/c}`), so a round costs
     :math:`O(L)` per replicate whatever :math:`n`.
 
@@ -506,36 +515,42 @@ class BarzilaiShamirLadder(Family):
         return 64 * self.rungs
 
     @staticmethod
-    def _add_uniform(gen, count, top, j, c, width):
-        """Add ``c`` uniforms on ``[j, j + width]`` to rung ``j``: their count and largest."""
+    def _add_uniform(gen, stats, j, c, width):
+        """Add ``c`` uniforms on ``[j, j + width]`` to rung ``j``: count, largest, its copies."""
+        count, top, copies = stats
         u = gen.random(c.shape)
         with np.errstate(divide="ignore"):
-            largest = j + width * u ** (1.0 / np.maximum(c, 1))
+            largest = np.where(c > 0, j + width * u ** (1.0 / np.maximum(c, 1)), -np.inf)
         count[:, j] += c
-        top[:, j] = np.where(c > 0, np.maximum(top[:, j], largest), top[:, j])
+        copies[:, j] = np.where(largest > top[:, j], 1, copies[:, j] + (largest == top[:, j]))
+        top[:, j] = np.maximum(top[:, j], largest)
 
     def _draw_stats(self, gen, n, alpha, J, beta):
         b, L = alpha.shape
-        count, top = np.zeros((b, L)), np.full((b, L), -np.inf)
+        stats = count, top, copies = np.zeros((b, L)), np.full((b, L), -np.inf), np.zeros((b, L))
         spike = J >= 2
         k = np.where(spike, 0, n).astype(np.int64)
         for j in range(L):  # ladders: the draws still climbing
             move = gen.binomial(k, alpha[:, j])
-            self._add_uniform(gen, count, top, j, k - move, 1.0 - 2.0 * alpha[:, j])
+            self._add_uniform(gen, stats, j, k - move, 1.0 - 2.0 * alpha[:, j])
             k = move
         m = np.where(spike, n, 0).astype(np.int64)
         atoms = gen.binomial(m, 0.5)
         rest = m - atoms
         for j in range(L):  # spikes: U[0, J] rung by rung, then the atom at J - beta
             c = gen.binomial(rest, np.where(j < J, 1.0 / np.maximum(J - j, 1.0), 0.0))
-            self._add_uniform(gen, count, top, j, c, 1.0)
+            self._add_uniform(gen, stats, j, c, 1.0)
             rest -= c
         value = np.where(atoms > 0, J - beta, np.nan)
-        rung = np.where(atoms > 0, np.floor(value), 0).astype(np.int64)
         rows = np.flatnonzero(atoms > 0)
-        count[rows, rung[rows]] += atoms[rows]
-        top[rows, rung[rows]] = np.maximum(top[rows, rung[rows]], value[rows])
-        return np.concatenate([count, top, value[:, None], atoms[:, None]], axis=1)
+        rung = np.floor(value[rows]).astype(np.int64)
+        old = top[rows, rung]
+        count[rows, rung] += atoms[rows]
+        copies[rows, rung] = np.where(
+            value[rows] > old, atoms[rows], copies[rows, rung] + atoms[rows] * (value[rows] == old)
+        )
+        top[rows, rung] = np.maximum(old, value[rows])
+        return np.concatenate([count, top, copies, value[:, None], atoms[:, None]], axis=1)
 
     def _sample(self, fit, size, rng):
         n = np.broadcast_to(size, (rng.size,))
@@ -543,17 +558,37 @@ class BarzilaiShamirLadder(Family):
             "sample", self._draw_stats, per_rep={"n": n, **{k: fit[k] for k in self.params}}
         )
         L = self.rungs
-        value, atoms = _merge_atoms(out[:, 2 * L : 2 * L + 1], out[:, 2 * L + 1 :])
-        return {"count": out[:, :L], "top": out[:, L : 2 * L], "atom": value, "atoms": atoms}
+        value, atoms = _merge_atoms(out[:, 3 * L : 3 * L + 1], out[:, 3 * L + 1 :])
+        return {
+            "count": out[:, :L],
+            "top": out[:, L : 2 * L],
+            "copies": out[:, 2 * L : 3 * L],
+            "atom": value,
+            "atoms": atoms,
+        }
+
+    def _with_tops(self, a, b):
+        """The copies of ``a``'s repeated values, plus those that are ``b``'s rung tops."""
+        rows = np.arange(a["atom"].shape[0])[:, None]
+        known = (a["atom"][:, :, None] == b["atom"][:, None, :]).any(axis=2)
+        rung = np.clip(np.nan_to_num(np.floor(a["atom"])), 0, self.rungs - 1).astype(int)
+        at_top = ~known & (a["atom"] == b["top"][rows, rung])
+        return a["atoms"] + np.where(at_top, b["copies"][rows, rung], 0.0)
 
     def _combine(self, a, b):
+        # a repeated value of one batch may be the top of a rung of the other (the point a
+        # spike was put on): its copies there count too, so the multiplicities stay exact
         value, atoms = _merge_atoms(
             np.concatenate([a["atom"], b["atom"]], axis=1),
-            np.concatenate([a["atoms"], b["atoms"]], axis=1),
+            np.concatenate([self._with_tops(a, b), self._with_tops(b, a)], axis=1),
         )
+        higher, lower = a["top"] > b["top"], a["top"] < b["top"]
         return {
             "count": a["count"] + b["count"],
             "top": np.maximum(a["top"], b["top"]),
+            "copies": np.where(
+                higher, a["copies"], np.where(lower, b["copies"], a["copies"] + b["copies"])
+            ),
             "atom": value,
             "atoms": atoms,
         }
@@ -584,8 +619,9 @@ class BarzilaiShamirLadder(Family):
         heavy = np.where(inside, stats["atoms"], 0.0)
         best = np.argmax(heavy, axis=1)
         k_atom = heavy[np.arange(B), best]
-        k = np.maximum(k_atom, (x_max >= J - 1).astype(float))
-        start = np.where(k_atom >= 1, stats["atom"][np.arange(B), best], x_max)
+        k_top = np.where(x_max >= J - 1, stats["copies"][np.arange(B), r], 0.0)
+        k = np.maximum(k_atom, k_top)
+        start = np.where(k_atom >= k_top, stats["atom"][np.arange(B), best], x_max)
         N = count.sum(axis=1)
         gain = -np.log(2.0) + np.logaddexp(-np.log(J), self._log_inv_width[J.astype(int)])
         spike = -(N - k) * np.log(2.0 * J) + np.where(k > 0, k * gain, 0.0)

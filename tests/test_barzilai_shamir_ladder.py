@@ -29,11 +29,12 @@ def _stats(x):
     count = np.bincount(rung, minlength=L)[None, :].astype(float)
     top = np.full((1, L), -np.inf)
     np.maximum.at(top[0], rung, x)
+    copies = np.array([[np.sum(x == t) for t in top[0]]], dtype=float)
     value, mult = np.unique(x, return_counts=True)
     heavy = mult >= 2
     atom = value[heavy][None, :] if heavy.any() else np.full((1, 1), np.nan)
     atoms = mult[heavy][None, :].astype(float) if heavy.any() else np.zeros((1, 1))
-    return {"count": count, "top": top, "atom": atom, "atoms": atoms}
+    return {"count": count, "top": top, "copies": copies, "atom": atom, "atoms": atoms}
 
 
 def _fit(fam, x, previous=None):
@@ -87,9 +88,7 @@ def test_ladder_sampler_matches_rung_masses_and_maxima():
     alpha = np.zeros(L)
     alpha[:3] = (0.2, 0.1, 0.25)
     R, n = 4000, 50
-    out = fam._draw_stats(
-        _rng(1), np.full(R, n), np.tile(alpha, (R, 1)), np.zeros(R), np.zeros(R)
-    )
+    out = fam._draw_stats(_rng(1), np.full(R, n), np.tile(alpha, (R, 1)), np.zeros(R), np.zeros(R))
     count, top = out[:, :L], out[:, L : 2 * L]
     mass = np.cumprod(np.concatenate([[1.0], alpha[:-1]])) * (1 - alpha)
     for j in range(4):
@@ -107,7 +106,7 @@ def test_spike_sampler_matches_its_density():
     fam = cl.BarzilaiShamirLadder(rungs=L)
     R, n, J, beta = 4000, 40, 3, 0.3
     out = fam._draw_stats(_rng(2), np.full(R, n), np.zeros((R, L)), np.full(R, J), np.full(R, beta))
-    count, atom_v, atom_c = out[:, :L], out[:, 2 * L], out[:, 2 * L + 1]
+    count, atom_v, atom_c = out[:, :L], out[:, 3 * L], out[:, 3 * L + 1]
     # half the draws are the atom J - beta (the window is below float spacing)
     assert np.all(atom_v[atom_c > 0] == J - beta)
     assert_probability_matches((np.arange(n)[None, :] < atom_c[:, None]).ravel(), 0.5)
@@ -115,7 +114,9 @@ def test_spike_sampler_matches_its_density():
     uniform = count.copy()
     uniform[:, J - 1] -= atom_c
     for j in range(J):
-        assert_probability_matches((np.arange(n)[None, :] < uniform[:, j : j + 1]).ravel(), 1 / (2 * J))
+        assert_probability_matches(
+            (np.arange(n)[None, :] < uniform[:, j : j + 1]).ravel(), 1 / (2 * J)
+        )
     assert np.all(count[:, J:] == 0)
 
 
@@ -157,7 +158,11 @@ def test_mle_is_the_better_subfamily_by_brute_force():
         fit = _fit(fam, x)
         ladder = _log_ladder(x, np.array([fit["alpha"]]))[0] if fit["J"] == 0 else None
         best_spike = max(
-            [(_log_spike(fam, x, J, J - v), J, v) for J in range(2, L) for v in np.unique(x[(x >= J - 1) & (x <= J)])]
+            [
+                (_log_spike(fam, x, J, J - v), J, v)
+                for J in range(2, L)
+                for v in np.unique(x[(x >= J - 1) & (x <= J)])
+            ]
             + [(np.where(x <= J, -np.log(2.0 * J), -np.inf).sum(), J, np.nan) for J in range(2, L)]
         )
         rungs = np.floor(x).astype(int)
@@ -188,6 +193,23 @@ def test_spike_wins_below_the_size_it_is_built_for():
         assert fam._log_inv_width[J] > 40  # f(J) < e^-40, below the float spacing on [1, 2^10]
 
 
+def test_pooling_keeps_exact_multiplicities():
+    # a spike put on a single point v: later batches repeat v; the pooled statistics
+    # count every copy, including the original point, which was the top of its rung
+    fam = cl.BarzilaiShamirLadder(rungs=L)
+    gen = _rng(5)
+    v = 2.37
+    first = np.concatenate([gen.uniform(0, 1, 30), [1.2, 1.9, v]])
+    later = np.concatenate([gen.uniform(0, 3, 20), np.full(4, v)])
+    pooled = fam._combine(_stats(first), _stats(later))
+    exact = _stats(np.concatenate([first, later]))
+    for key in ("count", "top", "copies"):
+        np.testing.assert_array_equal(pooled[key], exact[key])
+    assert pooled["atoms"][pooled["atom"] == v].tolist() == [5.0]
+    both = np.concatenate([first, later])
+    assert _fit(fam, both)["J"] == 3 and 3 - _fit(fam, both)["beta"] == v
+
+
 # --- total variation and the engine ---------------------------------------------------------
 
 
@@ -198,7 +220,9 @@ def test_tv_to_truth_is_exact():
     # numerical TV of the ladder density to U[0, 1]
     mass = np.cumprod(np.concatenate([[1.0], alpha[:-1]])) * (1 - alpha)
     dens = mass / (1 - 2 * alpha)
-    inside, _ = integrate.quad(lambda x: abs(dens[0] * (x <= 1 - 2 * alpha[0]) - 1), 0, 1, points=[0.7])
+    inside, _ = integrate.quad(
+        lambda x: abs(dens[0] * (x <= 1 - 2 * alpha[0]) - 1), 0, 1, points=[0.7]
+    )
     tv = 0.5 * (inside + (1 - mass[0]))
     assert fam.tv_to_truth({"alpha": alpha, "J": 0.0}) == pytest.approx(tv, abs=1e-9)
     assert fam.tv_to_truth({"alpha": np.zeros(L), "J": 4.0}) == pytest.approx(1 - 1 / 8)
@@ -238,7 +262,9 @@ def test_accumulate_run_is_reproducible_and_collapses_by_design():
 def test_fresh_fraction_and_replace_run():
     fam = cl.BarzilaiShamirLadder("log")
     for scheme in ("replace", "accumulate"):
-        run = cl.simulate(fam, generations=5, sizes=30, replicates=50, scheme=scheme, fresh=0.3, seed=2)
+        run = cl.simulate(
+            fam, generations=5, sizes=30, replicates=50, scheme=scheme, fresh=0.3, seed=2
+        )
         assert np.all(np.isfinite(fam.tv_to_truth(run)))
 
 
