@@ -302,6 +302,37 @@ _SPEEDS = {
 }
 
 
+def _log_inverse(phi, y):
+    r""":math:`\log \varphi^{-1}(y)` by bisection on :math:`u = \log n \in [0, 700]`.
+
+    0 where :math:`\varphi(1) \ge y`, +inf where :math:`\varphi(e^{700}) < y` (then
+    :math:`\log(1/f)` overflows anyway).
+    """
+    lo, hi = np.zeros_like(y), np.full_like(y, 700.0)
+    for _ in range(80):
+        mid = (lo + hi) / 2
+        below = np.asarray(phi(np.exp(mid)), dtype=float) < y
+        lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
+    return np.where(np.asarray(phi(np.exp(700.0))) < y, np.inf, hi)
+
+
+def _check_speed(phi):
+    """``(phi, log of its inverse)`` for a name of ``_SPEEDS`` or a callable, or raise."""
+    if not callable(phi):
+        return _SPEEDS[_check_choice("phi", phi, tuple(_SPEEDS))]
+    grid = np.logspace(0, 300, 301)
+    try:
+        with np.errstate(all="ignore"):
+            values = np.asarray(phi(grid), dtype=float)
+    except Exception as exc:
+        raise ValueError(f"phi must map an array of sample sizes to numbers: {exc}") from None
+    if values.shape != grid.shape or not np.all(np.isfinite(values)):
+        raise ValueError(f"phi must give one finite number per n in [1, 1e300], got {values!r}")
+    if not np.all(np.diff(values) > 0):
+        raise ValueError("phi must be strictly increasing (checked on n = 1, 10, ..., 1e300)")
+    return phi, lambda y: _log_inverse(phi, y)
+
+
 def _merge_atoms(value, count):
     """Merge equal values of the rows of (``value``, ``count``) and drop empty columns."""
     value = np.where(count > 0, value, np.nan)
@@ -335,9 +366,11 @@ class BarzilaiShamirLadder(Family):
 
     Parameters
     ----------
-    phi : {"loglog", "log", "sqrt"}, optional
+    phi : {"loglog", "log", "sqrt"} or callable, optional
         The speed :math:`\varphi`: :math:`\log\log(n + 1)` (the paper's example, the
-        default), :math:`\log(n + 1)` or :math:`\sqrt n`.
+        default), :math:`\log(n + 1)`, :math:`\sqrt n`, or a strictly increasing
+        function of an array of sizes tending to infinity (its inverse is found by
+        bisection).
     budget : int, optional
         :math:`H \ge 1`, the rounds allowed to the climb for :math:`\varphi(n) \le 1`
         (default 10).
@@ -405,7 +438,8 @@ class BarzilaiShamirLadder(Family):
     _fit_uses_previous = True
 
     def __init__(self, phi="loglog", *, budget=10, ratio=10.0, rungs=12):
-        self.phi = _check_choice("phi", phi, tuple(_SPEEDS))
+        self._speed, log_inverse = _check_speed(phi)
+        self.phi = phi
         self.budget = _check_int("budget", budget, minimum=1)
         self.ratio = _check_real("ratio", ratio, low=CLIMB_RATE, low_open=True)
         self.rungs = _check_int("rungs", rungs, minimum=4)
@@ -417,7 +451,7 @@ class BarzilaiShamirLadder(Family):
         J = np.arange(2, self.rungs + 1, dtype=float)
         y = self.ratio ** (J - 2)
         with np.errstate(over="ignore"):
-            log_n = _SPEEDS[self.phi][1](y)
+            log_n = log_inverse(y)
             gain = np.exp(log_n + np.log(self.budget * y) + np.log(np.log(3.0 * J)))
         #: log(1/f(J)) for J = 0, 1, ..., L (unused below 2)
         self._log_inv_width = np.concatenate([[np.nan, np.nan], gain + _WIDTH_MARGIN])
@@ -456,7 +490,7 @@ class BarzilaiShamirLadder(Family):
         n = np.asarray(n, dtype=float)
         if not np.all(n >= 1):
             raise ValueError(f"n must be >= 1, got {n[~(n >= 1)].flat[0]!r}")
-        level = np.log(np.maximum(_SPEEDS[self.phi][0](n), 1.0)) / np.log(self.ratio)
+        level = np.log(np.maximum(self._speed(n), 1.0)) / np.log(self.ratio)
         steps = np.ceil(level - 1e-12)  # phi(n) = rho^k exactly stays at k
         return self.budget * self.ratio**steps
 

@@ -268,6 +268,18 @@ def test_fresh_fraction_and_replace_run():
         assert np.all(np.isfinite(fam.tv_to_truth(run)))
 
 
+def test_callable_speed_matches_the_named_one():
+    named = cl.BarzilaiShamirLadder("sqrt", rungs=L)
+    given = cl.BarzilaiShamirLadder(np.sqrt, rungs=L)
+    np.testing.assert_allclose(given._log_inv_width[2:], named._log_inv_width[2:], rtol=1e-9)
+    loglog = cl.BarzilaiShamirLadder(lambda n: np.log(np.log1p(n)), rungs=L)
+    assert loglog._log_inv_width[2] == pytest.approx(
+        cl.BarzilaiShamirLadder(rungs=L)._log_inv_width[2], rel=1e-9
+    )
+    assert np.all(np.isinf(loglog._log_inv_width[3:]))  # beyond the float range
+    np.testing.assert_array_equal(loglog.deadline([10, 10**6]), [10.0, 100.0])
+
+
 # --- bad input --------------------------------------------------------------------------------
 
 
@@ -282,6 +294,9 @@ def test_fresh_fraction_and_replace_run():
         ({"ratio": float("nan")}, ValueError, "ratio"),
         ({"rungs": 3}, ValueError, "rungs"),
         ({"rungs": 10**6}, ValueError, "rungs"),
+        ({"phi": lambda n: -np.sqrt(n)}, ValueError, "strictly increasing"),
+        ({"phi": lambda n: np.log(n - 2.0)}, ValueError, "finite"),
+        ({"phi": lambda n: 1.0}, ValueError, "one finite number"),
     ],
 )
 def test_bad_parameters_are_refused(kwargs, error, match):
