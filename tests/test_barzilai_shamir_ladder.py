@@ -10,7 +10,7 @@ import itertools
 
 import numpy as np
 import pytest
-from helpers import assert_probability_matches
+from helpers import assert_mean_matches, assert_probability_matches
 from scipy import integrate, stats
 
 import collapse_lib as cl
@@ -278,6 +278,32 @@ def test_callable_speed_matches_the_named_one():
     )
     assert np.all(np.isinf(loglog._log_inv_width[3:]))  # beyond the float range
     np.testing.assert_array_equal(loglog.deadline([10, 10**6]), [10.0, 100.0])
+
+
+def test_deadline_is_order_phi():
+    # H max(1, phi(n)) <= H rho^{J(n)-2} <= H max(1, rho phi(n))
+    for phi, speed in (("loglog", lambda n: np.log(np.log1p(n))), ("sqrt", np.sqrt)):
+        fam = cl.BarzilaiShamirLadder(phi)
+        n = np.unique(np.logspace(0, 12, 500).round())
+        d, H, rho = fam.deadline(n), fam.budget, fam.ratio
+        assert np.all(d >= H * np.maximum(1, speed(n)) * (1 - 1e-12))
+        assert np.all(d <= H * np.maximum(1, rho * speed(n)) * (1 + 1e-12))
+
+
+def test_climb_rate_and_the_real_fit():
+    # a rung first reached by one draw j + U gets alpha_j = min(1/4, (1 - U)/2), and
+    # exp(E log(1/alpha_j)) = 4 sqrt(e), the growth factor of the climb per rung
+    mean, _ = integrate.quad(lambda u: -np.log(min(0.25, (1 - u) / 2)), 0, 1, points=[0.5])
+    assert np.exp(mean) == pytest.approx(4 * np.sqrt(np.e), rel=1e-9)
+    assert cl.BarzilaiShamirLadder().ratio > np.exp(mean)
+    fam = cl.BarzilaiShamirLadder("sqrt", budget=1, ratio=7.0, rungs=L)  # a wide f(2)
+    for u in (0.1, 0.6, 0.93):
+        fit = _fit(fam, np.append(np.linspace(0, 0.9999, 200), 1 + u))
+        assert fit["J"] == 0 and fit["alpha"][1] == min(0.25, (1 - u) / 2)
+    # the real-only fit: 2 n alpha_0 = n (1 - x_max) has mean n / (n + 1)
+    n, R = 1000, 20_000
+    run = cl.simulate(fam, generations=1, sizes=n, replicates=R, seed=9)
+    assert_mean_matches(2 * n * run["alpha"][:, 1, 0], n / (n + 1))
 
 
 # --- bad input --------------------------------------------------------------------------------
