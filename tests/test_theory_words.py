@@ -115,3 +115,10 @@ def test_absence_expected_vocabulary_matches_surviving_types_mean():
 def test_absence_with_only_fresh_data():
     a = th.unigram_absence_probability(probs=[0.01], sizes=100, generations=3, fresh=1.0)
     np.testing.assert_allclose(a[1:, 0], np.exp(-1.0))  # Poisson(n pi) from the truth
+
+
+def test_forgetting_median_of_no_words_is_empty():
+    """An empty array of counts gives an empty array of rounds (not a reduction error)."""
+    out = th.word_forgetting_median(count=[])
+    assert out.shape == (0,) and out.dtype == np.int64
+    assert th.word_forgetting_median(count=np.ones((2, 0), dtype=int)).shape == (2, 0)
