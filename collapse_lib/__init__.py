@@ -73,6 +73,7 @@ from . import schedules, theory
 from ._barzilai_shamir import BarzilaiShamirLadder, BarzilaiShamirSpike
 from ._categorical import Categorical
 from ._discrete import Bernoulli, Poisson
+from ._empirical import empirical_resampling
 from ._families import Family
 from ._gaussian import Gaussian
 from ._multivariate import MultivariateGaussian
@@ -92,6 +93,7 @@ __all__ = [
     "simulate",
     "Run",
     "CHUNK",
+    "empirical_resampling",
     # model families
     "Family",
     "Gaussian",

@@ -265,3 +265,10 @@ def test_bernoulli_bracket_formula():
     low2, high2 = th.bernoulli_survival_bracket(k, n=n, p=p, two_sided=True)
     np.testing.assert_allclose(low2, low - np.exp(-n * (1 - p) * g), rtol=1e-12)
     assert np.all(high2 <= high)
+
+
+def test_poisson_survival_forever_with_no_rounds():
+    """G = 0: alive at round 0 for sure; the lower end is 1 - exp(-lam / tail)."""
+    assert th.poisson_survival_forever(sizes=[], lam=0.2, tail=0.0) == (1.0, 1.0)
+    low, high = th.poisson_survival_forever(sizes=[], lam=0.2, tail=0.1)
+    assert high == 1.0 and low == pytest.approx(1 - np.exp(-2.0))

@@ -76,6 +76,47 @@ def test_kimura_overestimates_by_a_few_generations(n):
     assert th.wf_absorption_time_kimura(p=[0.0, 1.0], n=n).tolist() == [0.0, 0.0]
 
 
+def test_kimura_gap_grows_like_a_third_of_log_n():
+    """Documented: gaps 1.50, 1.80, 2.03, 2.26 from an even split, about ln(2)/3 per doubling."""
+    sizes = [20, 50, 100, 200, 400, 800]
+    gap = np.array(
+        [
+            th.wf_absorption_time_kimura(p=0.5, n=n) - th.wf_absorption_time_exact(n=n)[n // 2]
+            for n in sizes
+        ]
+    )
+    np.testing.assert_allclose(gap[:4], [1.50, 1.80, 2.03, 2.26], atol=0.005)
+    per_doubling = np.diff(gap[2:])  # 100 -> 200 -> 400 -> 800
+    np.testing.assert_allclose(per_doubling, np.log(2) / 3, atol=0.003)
+
+
+@pytest.mark.parametrize("probs", [[0.5, 0.5], [0.1, 0.9], [0.2, 0.3, 0.5]])
+@pytest.mark.parametrize("n", [2, 5, 30, 200])
+def test_collapse_mean_bound_is_the_summed_tail_bound_and_bounds_the_exact_mean(probs, n):
+    bound = th.wf_collapse_mean_bound(probs=probs, n=n)
+    t = np.arange(1, 60 * n * int(np.log(n) + 2))
+    summed = 1.0 + np.minimum(1.0, th.wf_collapse_tail_bound(t, probs=probs, n=n)).sum()
+    assert bound == pytest.approx(summed, rel=1e-9)
+    h0 = 1 - np.sum(np.square(probs))
+    c = n * n * h0 / (2 * (n - 1))
+    if c >= 1:
+        assert bound <= 1 + n * (1 + np.log(c)) + 1e-9
+    if len(probs) == 2:
+        assert th.wf_absorption_time_exact(n=n)[round(probs[0] * n)] <= bound + 1e-9
+
+
+def test_collapse_mean_bound_order_n_log_n():
+    """The bound over n ln n tends to 1 (slowly), while the exact mean over n stays bounded."""
+    ratios = [
+        th.wf_collapse_mean_bound(probs=[0.5, 0.5], n=n) / (n * np.log(n))
+        for n in (100, 1000, 10_000)
+    ]
+    assert ratios[0] < ratios[1] < ratios[2] < 1.0
+    assert ratios[0] > 0.9
+    assert th.wf_collapse_mean_bound(probs=[1.0, 0.0], n=10) == 0.0
+    assert th.wf_collapse_mean_bound(probs=[0.5, 0.5], n=2) == pytest.approx(2.0)  # exact here
+
+
 def _multitype_absorption_time(n, start):
     """Exact mean time until one type holds all n copies (K-type Wright-Fisher chain)."""
     K = len(start)
@@ -118,9 +159,12 @@ def test_coalescence_time_pairs_and_kingman():
         assert th.coalescence_time_kingman(n=n, lineages=2) == pytest.approx(n)
     assert th.coalescence_time(n=1) == 0.0
     assert th.coalescence_time_kingman(n=50) == 98.0
-    for n in [20, 200, 1000]:
-        gap = th.coalescence_time_kingman(n=n) - th.coalescence_time(n=n)
-        assert 0.5 < gap < 2.5  # documented: smaller by one to two generations
+    gaps = [th.coalescence_time_kingman(n=n) - th.coalescence_time(n=n) for n in [20, 1600]]
+    np.testing.assert_allclose(gaps, [0.73, 2.18], atol=0.005)  # documented
+    per_doubling = np.diff(
+        [th.coalescence_time_kingman(n=n) - th.coalescence_time(n=n) for n in [200, 400, 800]]
+    )
+    np.testing.assert_allclose(per_doubling, 0.23, atol=0.005)  # documented
 
 
 def test_coalescence_time_monte_carlo():

@@ -155,3 +155,65 @@ def test_within_round_correlation_monte_carlo():
     both = (x & y).astype(float)
     rho = (1 - fresh) ** 2 / th.wf_fresh_effective_size(n=n, fresh=fresh)
     assert_mean_matches(both, p**2 + rho * p * (1 - p))
+
+
+# ------------------------------------------------------------ distance to stationarity
+def test_fresh_transition_matrix_is_the_oracle():
+    for p, n, fresh in [(0.3, 12, 0.1), (0.0, 5, 0.5), (1.0, 4, 0.2), (0.4, 7, 0.0)]:
+        P = th.wf_fresh_transition_matrix(p=p, n=n, fresh=fresh)
+        np.testing.assert_allclose(P, _fresh_matrix(p, n, fresh), atol=1e-15)
+        np.testing.assert_allclose(P.sum(axis=1), 1.0, rtol=1e-12)
+    np.testing.assert_allclose(
+        th.wf_fresh_transition_matrix(p=0.3, n=9, fresh=0.0), th.wf_transition_matrix(n=9)
+    )
+
+
+@pytest.mark.parametrize("n, fresh", [(8, 0.2), (20, 0.05), (5, 0.6)])
+def test_fresh_eigenvalues_and_tv_rate(n, fresh):
+    """Eigenvalues (1 - eps)^k prod_{j<k}(1 - j/n); the distance decays at rate 1 - eps."""
+    P = th.wf_fresh_transition_matrix(p=0.3, n=n, fresh=fresh)
+    ev = np.sort(np.real(linalg.eigvals(P)))[::-1]
+    k = np.arange(n + 1)
+    expected = (1 - fresh) ** k * np.concatenate(([1.0], np.cumprod(1 - k[:-1] / n)))
+    np.testing.assert_allclose(ev, expected, atol=1e-9)
+    d = th.wf_fresh_tv_distance(p=0.3, n=n, fresh=fresh, generations=150)
+    assert d[0] == pytest.approx(
+        1 - th.wf_fresh_stationary_distribution(p=0.3, n=n, fresh=fresh).min()
+    )
+    assert np.all(np.diff(d) <= 1e-15)  # total variation to stationarity never increases
+    late = np.flatnonzero(d > 1e-9)[-1]
+    assert d[late] / d[late - 1] == pytest.approx(1 - fresh, rel=1e-3)
+
+
+@pytest.mark.parametrize("n, fresh", [(1, 0.3), (3, 0.5), (10, 0.2), (40, 0.05)])
+def test_fresh_tv_distance_below_both_coupling_bounds(n, fresh):
+    t = np.arange(0, 201)
+    d = th.wf_fresh_tv_distance(p=0.35, n=n, fresh=fresh, generations=200)
+    lineage = th.wf_fresh_tv_bound(t, n=n, fresh=fresh)
+    doeblin = th.wf_fresh_tv_bound(t, n=n, fresh=fresh, method="doeblin")
+    assert np.all(d <= lineage + 1e-12)
+    assert np.all(d <= doeblin + 1e-12)
+    np.testing.assert_allclose(doeblin, (1 - fresh**n) ** t)
+    np.testing.assert_allclose(lineage, np.minimum(1, n * (1 - fresh) ** t))
+
+
+def test_fresh_tv_distance_against_simulated_laws():
+    """The law of the count after t rounds from the worst start (count 0), by simulation."""
+    n, p, fresh, R = 10, 0.3, 0.2, 40_000
+    rng = np.random.default_rng(1512)
+    P = th.wf_fresh_transition_matrix(p=p, n=n, fresh=fresh)
+    count = np.zeros(R, dtype=int)
+    law = np.eye(n + 1)[0]
+    for _ in range(6):
+        count = rng.binomial(n, fresh * p + (1 - fresh) * count / n)
+        law = law @ P
+    hits = count[:, None] == np.arange(n + 1)
+    assert_probability_matches(hits, law)
+    pi = th.wf_fresh_stationary_distribution(p=p, n=n, fresh=fresh)
+    tv = 0.5 * np.abs(law - pi).sum()
+    assert tv <= th.wf_fresh_tv_distance(p=p, n=n, fresh=fresh, generations=6)[6] + 1e-12
+
+
+def test_fresh_tv_point_mass_truth():
+    d = th.wf_fresh_tv_distance(p=0.0, n=6, fresh=0.5, generations=40)
+    assert d[0] == 1.0 and d[-1] < 6 * 0.5**40

@@ -89,16 +89,20 @@ Categorical resampling: the Wright–Fisher chain
 - :func:`coalescence_time_kingman` -- the same, Kingman's coalescent
 - :func:`wf_collapse_tail_bound` -- bound on :math:`P(\text{not collapsed by } t)`
 - :func:`wf_collapse_horizon` -- rounds after which collapse is near certain
+- :func:`wf_collapse_mean_bound` -- the tail bound summed: :math:`E\tau = O(n \ln n)`
 - :func:`wf_surviving_types_mean` -- expected number of surviving types
 
 Categorical resampling with fresh data
 --------------------------------------
+- :func:`wf_fresh_transition_matrix` -- transition matrix of a count
 - :func:`wf_fresh_stationary_moments` -- stationary mean and variance of a frequency
 - :func:`wf_fresh_variance` -- :math:`\operatorname{Var}P_t` along a schedule
 - :func:`wf_fresh_stationary_distribution` -- exact stationary law of a count
 - :func:`wf_fresh_stationary_beta` -- its Beta (diffusion) approximation
 - :func:`wf_fresh_effective_size` -- what a stationary round is worth in i.i.d. draws
 - :func:`wf_fresh_fraction_for_effective_size` -- the fresh fraction for a target worth
+- :func:`wf_fresh_tv_distance` -- exact distance to stationarity, every round
+- :func:`wf_fresh_tv_bound` -- Doeblin and lineage coupling bounds on it
 
 Unigram language models: words and vocabulary
 ---------------------------------------------
@@ -181,6 +185,7 @@ from ._wright_fisher import (
     wf_absorption_time_kimura,
     wf_absorption_time_kimura_multi,
     wf_collapse_horizon,
+    wf_collapse_mean_bound,
     wf_collapse_tail_bound,
     wf_fixation_probability,
     wf_heterozygosity,
@@ -193,6 +198,9 @@ from ._wright_fisher_fresh import (
     wf_fresh_stationary_beta,
     wf_fresh_stationary_distribution,
     wf_fresh_stationary_moments,
+    wf_fresh_transition_matrix,
+    wf_fresh_tv_bound,
+    wf_fresh_tv_distance,
     wf_fresh_variance,
 )
 
@@ -243,14 +251,18 @@ __all__ = [
     "coalescence_time_kingman",
     "wf_collapse_tail_bound",
     "wf_collapse_horizon",
+    "wf_collapse_mean_bound",
     "wf_surviving_types_mean",
     # Categorical resampling with fresh data
+    "wf_fresh_transition_matrix",
     "wf_fresh_stationary_moments",
     "wf_fresh_variance",
     "wf_fresh_stationary_distribution",
     "wf_fresh_stationary_beta",
     "wf_fresh_effective_size",
     "wf_fresh_fraction_for_effective_size",
+    "wf_fresh_tv_distance",
+    "wf_fresh_tv_bound",
     # Unigram language models: words and vocabulary
     "word_loss_probability_exact",
     "word_loss_probability_poisson",

@@ -364,7 +364,9 @@ def poisson_survival_forever(*, sizes, generations=None, lam, tail):
     u = 0.0
     for nt in n[::-1].tolist():  # u_{t-1} = 1 / (n_t (1 - exp(-1 / (n_t u_t)))), u_T = 0
         u = 1.0 / nt if u == 0.0 else -1.0 / (nt * math.expm1(-1.0 / (nt * u)))
-    return -math.expm1(-lam / (u + tail)), -math.expm1(-lam / u)
+    # With no rounds (G = 0) u stays 0: the rate is alive at round 0 with probability 1.
+    low = -math.expm1(-lam / (u + tail)) if u + tail > 0 else 1.0
+    return low, (-math.expm1(-lam / u) if u > 0 else 1.0)
 
 
 @_doc
