@@ -70,7 +70,7 @@ from __future__ import annotations
 import importlib
 
 from . import schedules, theory
-from ._barzilai_shamir import BarzilaiShamirSpike
+from ._barzilai_shamir import BarzilaiShamirLadder, BarzilaiShamirSpike
 from ._categorical import Categorical
 from ._discrete import Bernoulli, Poisson
 from ._empirical import empirical_resampling
@@ -103,6 +103,7 @@ __all__ = [
     "MultivariateGaussian",
     "SpikeUniform",
     "PowerLaw",
+    "BarzilaiShamirLadder",
     "BarzilaiShamirSpike",
     # modules
     "theory",
