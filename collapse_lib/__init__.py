@@ -49,7 +49,7 @@ The same name means the same thing everywhere in the library:
      - the family constructors' argument names: :class:`Gaussian` ``(mu, sigma2)``,
        :class:`Bernoulli` ``(p)``, :class:`Poisson` ``(lam)``, :class:`Categorical`
        ``(probs)``, :class:`MultivariateGaussian` ``(mean, cov)``,
-       :class:`SpikeUniform` ``(theta)``; theory functions take the truth under the
+       :class:`SpikeUniform` ``(theta)``, :class:`NGram` ``(sentences)``; theory functions take the truth under the
        same names.
    * - ``seed``
      - randomness: None, an int, a ``numpy.random.SeedSequence`` or a
@@ -75,6 +75,7 @@ from ._discrete import Bernoulli, Poisson
 from ._families import Family
 from ._gaussian import Gaussian
 from ._multivariate import MultivariateGaussian
+from ._ngram import NGram
 from ._rng import CHUNK
 from ._run import Run
 from ._simulate import simulate
@@ -98,6 +99,7 @@ __all__ = [
     "Categorical",
     "MultivariateGaussian",
     "SpikeUniform",
+    "NGram",
     # modules
     "theory",
     "schedules",
