@@ -49,8 +49,8 @@ The same name means the same thing everywhere in the library:
      - the family constructors' argument names: :class:`Gaussian` ``(mu, sigma2)``,
        :class:`Bernoulli` ``(p)``, :class:`Poisson` ``(lam)``, :class:`Categorical`
        ``(probs)``, :class:`MultivariateGaussian` ``(mean, cov)``,
-       :class:`SpikeUniform` ``(theta)``, :class:`NGram` ``(sentences)``; theory functions take the truth under the
-       same names.
+       :class:`SpikeUniform` ``(theta)``, :class:`NGram` ``(sentences)``; theory
+       functions take the truth under the same names.
    * - ``seed``
      - randomness: None, an int, a ``numpy.random.SeedSequence`` or a
        ``numpy.random.Generator`` (which contributes a child of its bit

@@ -269,8 +269,10 @@ class NGram(Family):
         pos = np.repeat(lo - np.r_[0, np.cumsum(length)[:-1]], length) + np.arange(length.sum())
         counts = np.bincount(self._key_index[pos], minlength=self._truth.keys.size)
         keep = counts > 0
-        text = tuple(" ".join(self.words[w] for w in self._sentence_keys[lo[i] : hi[i] - 1] % self._base)
-                     for i in range(min(m, self.examples)))
+        text = tuple(
+            " ".join(self.words[w] for w in self._sentence_keys[lo[i] : hi[i] - 1] % self._base)
+            for i in range(min(m, self.examples))
+        )
         return self._truth.keys[keep], counts[keep], m, int(length.sum() - m), text
 
     def _generate(self, gen, table, m):
@@ -283,7 +285,9 @@ class NGram(Family):
         kept = [[] for _ in range(min(m, self.examples))]
         while alive.size:
             j = np.searchsorted(table.contexts, context)
-            k = np.searchsorted(table.cum, table.start[j] + gen.integers(0, table.total[j]), "right")
+            k = np.searchsorted(
+                table.cum, table.start[j] + gen.integers(0, table.total[j]), "right"
+            )
             drawn.append(k)
             word = table.keys[k] % base
             for i in np.flatnonzero(alive < len(kept)):
@@ -332,14 +336,18 @@ class NGram(Family):
 def _check_sentences(name, sentences):
     """A list of non-empty tuples of str, or raise naming ``name``."""
     if isinstance(sentences, (str, bytes)) or not hasattr(sentences, "__iter__"):
-        raise TypeError(f"{name} must be a sequence of sentences (sequences of str), got {sentences!r}")
+        raise TypeError(
+            f"{name} must be a sequence of sentences (sequences of str), got {sentences!r}"
+        )
     out = []
     for i, s in enumerate(sentences):
         if isinstance(s, (str, bytes)) or not hasattr(s, "__iter__"):
             raise TypeError(f"{name}[{i}] must be a sequence of words (str), got {s!r}")
         s = tuple(s)
         if not s or not all(isinstance(w, str) and w for w in s):
-            raise ValueError(f"{name}[{i}] must be a non-empty sequence of non-empty str, got {s!r}")
+            raise ValueError(
+                f"{name}[{i}] must be a non-empty sequence of non-empty str, got {s!r}"
+            )
         out.append(s)
     if not out:
         raise ValueError(f"{name} must hold at least one sentence, got {sentences!r}")

