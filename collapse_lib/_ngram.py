@@ -108,6 +108,11 @@ class NGram(Family):
     :math:`N` held-out words and sentence ends; the smoothing changes nothing in
     training or generation.
 
+    Attributes ``words`` (the vocabulary, index 0 the boundary ``"</s>"``),
+    ``word_counts`` (their counts in the real corpus, entry 0 the number of sentences)
+    and ``ngram_counts`` (the count of every n-gram type of the real corpus) describe
+    the corpus.
+
     Generation is vectorised over the sentences of a round: at each position every
     unfinished sentence draws its next word by inverting the cumulative counts of its
     context (an integer uniform draw and a binary search), so the cost is a few NumPy
@@ -132,6 +137,8 @@ class NGram(Family):
     True
     >>> run.records["text"][0][0]
     ('the cat sat', 'the dog sat')
+    >>> family.words[:3], family.word_counts[:3].tolist(), sorted(family.ngram_counts.tolist())
+    (('</s>', 'cat', 'sat'), [12, 8, 8], [4, 4, 4, 4, 4, 4, 4, 4, 8, 8])
     """
 
     _roles = ("tokens", "sentences", "fresh")
@@ -160,6 +167,10 @@ class NGram(Family):
         uniq, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
         self._truth = _Table(uniq, counts.astype(np.int64), self._base, self.order)
         self._key_index = inverse  # position of every corpus n-gram in the truth's keys
+        #: counts of the n-gram types of the real corpus (one entry per type)
+        self.ngram_counts = self._truth.counts.copy()
+        #: counts of the words of ``words`` in the real corpus (entry 0: sentence ends)
+        self.word_counts = self._truth.unigram.astype(np.int64)
         self._corpus = {
             "keys": uniq,
             "counts": self._truth.counts,
