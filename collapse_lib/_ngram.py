@@ -12,7 +12,10 @@ from ._validate import _check_int, _check_real
 #: Bytes per stored n-gram type of one model or one set of statistics (keys, counts,
 #: cumulative counts, indices) and per symbol of the vocabulary (unigram counts).
 _BYTES_PER_NGRAM = 80
-_BYTES_PER_SYMBOL = 24
+_BYTES_PER_SYMBOL = 32
+#: Largest total count for which a model keeps a table of the n-gram of every running
+#: word (4 bytes each), so that a draw is one lookup instead of a binary search.
+_LOOKUP_MAX = 1 << 22
 
 
 class _Table:
@@ -32,6 +35,27 @@ class _Table:
         self.total = np.add.reduceat(counts, first) if keys.size else counts
         self.unigram = np.bincount(keys % base, weights=counts, minlength=base)
         self.base, self.order = base, order
+        self._row, self._lookup = None, None
+
+    def rows(self, context):
+        """Row (index into ``contexts``) of every context code in ``context``."""
+        if self.order > 2:
+            return np.searchsorted(self.contexts, context)
+        if self._row is None:  # order 2: the context is one symbol, a dense table
+            self._row = np.zeros(self.base, dtype=np.int64)
+            self._row[self.contexts] = np.arange(self.contexts.size)
+        return self._row[context]
+
+    def index(self, r):
+        """Index of the n-gram holding running position ``r`` (0 <= r < total count)."""
+        if self.cum.size and self.cum[-1] <= _LOOKUP_MAX:
+            if self._lookup is None:
+                self._lookup = np.repeat(np.arange(self.keys.size, dtype=np.int32), self.counts)
+            return self._lookup[r]
+        order = np.argsort(r)  # sorted queries make the binary searches several times faster
+        k = np.empty(r.size, dtype=np.int64)
+        k[order] = np.searchsorted(self.cum, r[order], "right")
+        return k
 
     def words(self) -> int:
         """Number of word types the model can produce (the boundary symbol excluded)."""
@@ -180,7 +204,8 @@ class NGram(Family):
         }
         self._held = None
         if held is not None:
-            self._held, _ = self._encode([[index[w] for w in s] for s in held])
+            # sorted: the binary searches of the scoring run faster on sorted queries
+            self._held = np.sort(self._encode([[index[w] for w in s] for s in held])[0])
         self.params = ("words", "ngrams", "tokens") + (("perplexity",) if held is not None else ())
 
     def __repr__(self):
@@ -245,7 +270,11 @@ class NGram(Family):
         return {name: _repeat(value, B) for name, value in self._corpus.items()}
 
     def _state_bytes(self):
-        return _BYTES_PER_NGRAM * self._truth.keys.size + _BYTES_PER_SYMBOL * self._base
+        return (
+            _BYTES_PER_NGRAM * self._truth.keys.size
+            + _BYTES_PER_SYMBOL * self._base
+            + 4 * min(_LOOKUP_MAX, self._sentence_keys.size)
+        )
 
     def _extra_bytes(self, scheme, total):
         # a model, its statistics and a round's temporaries; no model ever holds an
@@ -295,10 +324,8 @@ class NGram(Family):
         drawn = []  # the table index of every n-gram produced, position by position
         kept = [[] for _ in range(min(m, self.examples))]
         while alive.size:
-            j = np.searchsorted(table.contexts, context)
-            k = np.searchsorted(
-                table.cum, table.start[j] + gen.integers(0, table.total[j]), "right"
-            )
+            j = table.rows(context)
+            k = table.index(table.start[j] + gen.integers(0, table.total[j]))
             drawn.append(k)
             word = table.keys[k] % base
             for i in np.flatnonzero(alive < len(kept)):
