@@ -89,7 +89,7 @@ class NGram(Family):
     followed by a symbol in the training text.
 
     In :func:`collapse_lib.simulate` round 1 is the fit on the real ``sentences``
-    themselves (the same corpus for every replicate, :meth:`Family._first_batch`), so
+    themselves (the same corpus for every replicate, ``Family._first_batch``), so
     the truth :math:`\theta^*` recorded at round 0 and the fit of round 1 under replace
     are the same model. Every later round generates ``sizes[t - 1]`` sentences, each
     from the previous model or, with probability ``fresh``, drawn at random (with
