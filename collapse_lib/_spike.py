@@ -92,8 +92,8 @@ chance to put a background point in the capture zone. Consistency says that such
 error is *transient* for i.i.d. data: more spike points of the truth arrive and outvote
 it. Under accumulation it is *permanent*: the captured model puts weight
 :math:`\alpha` on a new spike around the capturing point, every later round feeds that
-spike :math:`\approx \alpha n` points of its own, and the real spike, with its fixed
-:math:`\approx \alpha n` points, never wins back. Later background points can capture
+spike :math:`\approx \alpha n` points of its own, and the real spike, with its frozen
+count of points, never wins back. Later background points can capture
 again (rarely, since the captured spike keeps growing), always further right, so the
 fitted spike never widens. The captured spike is disjoint from the truth's, so the
 fitted model is at total variation distance :math:`\alpha` from the truth for ever. A
@@ -108,6 +108,21 @@ i.i.d. MLE equals :math:`\theta^*` once :math:`N` is well above 2200, while a si
 fraction of accumulate runs is captured within 20 rounds (``tests/test_spike.py``
 measures both).
 
+Exact formulas
+--------------
+The theory of the family is in :mod:`collapse_lib.theory` (private module
+``theory/_spike_uniform.py``, like the theory of every family). An observation in the
+spike at :math:`\theta` adds :math:`\lambda(\theta)` to the log-likelihood, so a single
+background point :math:`x`, alone in its own spike, outscores :math:`K` points of the
+true spike exactly when :math:`\lambda(x) > K\lambda(\theta^*)`: when it lies in the
+*capture zone* :math:`(x_c(K), 1]` (``theory.spike_capture_point``). When spike widths
+are negligible, whether the MLE lies in the true spike depends only on :math:`K` and on
+whether a background point falls in that zone, which gives exact formulas for one fit
+(``theory.spike_mle_correct_probability``) and for recursive training
+(``theory.spike_survival``). :meth:`SpikeUniform.first_capture` runs one replicate of
+the accumulate loop until the first capture; :func:`collapse_lib.plotting.spike_capture`
+draws it.
+
 Floating point
 --------------
 :math:`\omega` and :math:`\lambda` are computed from :math:`\log \omega(\theta) =
@@ -121,10 +136,14 @@ same test in sampling, density and MLE, so draws always lie in their own spike.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
-from ._families import Family
-from ._validate import _check_real
+from ._observations import _ObservationFamily
+from ._rng import _as_seed_sequence
+from ._simulate import _block_rng, _rounds
+from ._validate import _check_int, _check_real
 
 #: Default spike weight :math:`\alpha`.
 WEIGHT = 0.5
@@ -346,17 +365,36 @@ def _mle(
 # ------------------------------------------------------------------------------ the family
 
 
-class SpikeUniform(Family):
+class SpikeCapture(NamedTuple):
+    """What :meth:`SpikeUniform.first_capture` found: the first round at which the MLE
+    left the true spike."""
+
+    #: Round :math:`t` of the first capture.
+    round: int
+    #: The captured estimate :math:`\theta_t` (one observation's value).
+    theta: float
+    #: Number of observations in the true spike at that round.
+    k_true: int
+    #: Left end :math:`x_c` of the capture zone (``theory.spike_capture_point``).
+    threshold: float
+    #: All observations of the training set :math:`D_t`, round by round (sorted within a round).
+    data: np.ndarray
+    #: The family that was run.
+    family: SpikeUniform
+
+
+class SpikeUniform(_ObservationFamily):
     r"""Uniform background plus a narrow uniform spike: accumulation does not save it.
 
     :math:`p_\theta = (1-\alpha)\,U[0, 2] + \alpha\, U[\theta, \theta + w(\theta)]` with
     a doubly exponential width :math:`w(\theta) = \exp(-\omega_0 e^{b\theta})`,
     :math:`\theta \in [0, 1]`. The MLE exists, is computed exactly (over a finite set of
     candidates) and is consistent for i.i.d. data, yet under ``scheme="accumulate"`` a
-    single background point in the *capture zone* can take the MLE, and the synthetic
-    data then keep it there: a counterexample in the spirit of Barzilai and Shamir
-    (2025), who show that smoothness assumptions cannot be dropped. This construction
-    is ours, not the paper's; its mathematics is in the private module ``collapse_lib._spike``.
+    single background point in the *capture zone* can take the MLE, and accumulation
+    then keeps it there: the error of an early round is frozen, where an i.i.d. fit on
+    more data would correct it. This construction is ours, not one of Barzilai and
+    Shamir's (2025) (see :class:`BarzilaiShamirSpike`); its mathematics and exact formulas
+    are in the private module ``collapse_lib._spike``.
 
     Parameters
     ----------
@@ -386,7 +424,6 @@ class SpikeUniform(Family):
     """
 
     params = PARAMS
-    _roles = ("sample", "fresh")
 
     def __init__(self, theta=THETA_STAR, weight=WEIGHT, omega0=OMEGA0, rate=RATE):
         self.theta = _check_real("theta", theta, low=0.0, high=1.0)
@@ -407,34 +444,65 @@ class SpikeUniform(Family):
     def _constants(self):
         return {"weight": self.weight, "omega0": self.omega0, "rate": self.rate}
 
-    def _state_bytes(self):
-        return 1 << 20
-
-    def _extra_bytes(self, scheme, total):
-        # the pooled observations and their merged copy
-        return 16 * total if scheme == "accumulate" else 0
-
-    def _sample(self, fit, size, rng):
-        width = int(np.max(size))
-
-        def draw(gen, theta, n):
-            # a chunk draws as many observations as its largest batch; +inf pads
-            m = int(np.max(n, initial=0))
-            x = np.full((theta.size, width), np.inf)
-            x[:, :m] = _sample(theta, m, gen, **self._constants)
-            x[np.arange(width)[None, :] >= n[:, None]] = np.inf
-            return x
-
-        n = np.broadcast_to(size, fit["theta"].shape)
-        x = rng.apply("sample", draw, per_rep={"theta": fit["theta"], "n": n})
-        x.sort(axis=1)
-        return {"x": x}
-
-    def _combine(self, a, b):
-        # merging sorted rows is a linear-time stable sort; padding sorts last
-        x = np.sort(np.concatenate([a["x"], b["x"]], axis=1), axis=1, kind="stable")
-        width = int(np.isfinite(x).sum(axis=1).max(initial=0))
-        return {"x": x[:, :width]}
+    def _draw_rows(self, gen, m, theta):
+        return _sample(theta, m, gen, **self._constants)
 
     def _fit(self, stats):
         return {"theta": _mle(stats["x"], presorted=True, **self._constants)}
+
+    def first_capture(self, n, *, seed, max_rounds=200):
+        r"""Run the accumulate loop once, until the MLE first leaves the true spike.
+
+        One replicate of ``simulate(self, generations=max_rounds, sizes=n,
+        scheme="accumulate", seed=seed)`` (the same random streams) is run round by round
+        with ``n`` new draws per round and no fresh data, and stopped at the first round
+        whose fit differs from the truth :math:`\theta^*` (in floating point, the event
+        that the fit has left the true spike :math:`S_{\theta^*}`).
+        :func:`collapse_lib.plotting.spike_capture` draws the result.
+
+        Parameters
+        ----------
+        n : int
+            Draws per round, :math:`n \ge 1`.
+        seed : int, numpy.random.SeedSequence or numpy.random.Generator
+            Seed of the replicate (required: the result is reproducible).
+        max_rounds : int, optional
+            Give up after this many rounds.
+
+        Returns
+        -------
+        SpikeCapture
+            The round, the captured value, the count of the true spike, the left end of
+            the capture zone, the training set and the family.
+
+        Raises
+        ------
+        ValueError
+            If no capture happens within ``max_rounds`` (try another seed or more rounds).
+
+        Examples
+        --------
+        >>> import collapse_lib as cl
+        >>> capture = cl.SpikeUniform().first_capture(50, seed=21)
+        >>> capture.theta != cl.SpikeUniform().theta  # the MLE has left the truth
+        True
+        >>> capture.threshold < capture.theta <= 1.0  # from inside the capture zone
+        True
+        """
+        from .theory import spike_capture_point  # the theory imports this module
+
+        n = _check_int("n", n, minimum=1)
+        max_rounds = _check_int("max_rounds", max_rounds, minimum=1)
+        rng = _block_rng(self, _as_seed_sequence(seed), [0], [(0, 1)])
+        batches = []
+        rounds = _rounds(self, np.full(max_rounds, n), rng, "accumulate", 0.0, False, {})
+        for t, fit, batch in rounds:  # noqa: B007
+            batches.append(batch["x"][0])  # each round's observations, sorted
+            if fit["theta"][0] != self.theta:
+                break
+        else:
+            raise ValueError(f"no capture within max_rounds={max_rounds} rounds for seed={seed!r}")
+        data = np.concatenate(batches)
+        k_true = int(np.count_nonzero(data == self.theta))
+        threshold = float(spike_capture_point(count=k_true, theta=self.theta, **self._constants))
+        return SpikeCapture(t, float(fit["theta"][0]), k_true, threshold, data, self)

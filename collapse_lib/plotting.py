@@ -7,7 +7,8 @@ r"""The figures the book repeats, in one consistent style.
   optional theory curve (:func:`empirical_survival` gives the numbers);
 * :func:`muller_plot`, :func:`atom_cloud`, :func:`rank_frequency` — the frequencies of a
   categorical model: stacked over the rounds, as discs in the plane, against their rank;
-* :func:`spike_capture` — the observation that captures the MLE of a spike family;
+* :func:`spike_capture` — draws the observation that captured the MLE of a spike family
+  (computed by :meth:`collapse_lib.SpikeUniform.first_capture`);
 * :func:`use_book_style` — colour-blind-safe colours (Okabe and Ito's palette) on an
   opaque white figure, so that figures stay readable on a dark page.
 
@@ -19,19 +20,14 @@ Inputs follow :class:`collapse_lib.Run`: ``values`` has shape
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 from cycler import cycler
 
 from . import _spike
-from ._rng import _as_seed_sequence
-from ._simulate import _block_rng, _rounds
-from ._spike import SpikeUniform
+from ._spike import SpikeCapture
 from ._validate import _as_int_array, _as_real_array, _check_int, _check_real
-from .theory import spike_capture_point
 
 __all__ = [
     "PALETTE",
@@ -45,7 +41,6 @@ __all__ = [
     "muller_plot",
     "atom_cloud",
     "rank_frequency",
-    "SpikeCapture",
     "spike_capture",
 ]
 
@@ -538,33 +533,12 @@ def atom_cloud(points, weights, *, ax=None, colors=None, max_area=400.0, min_are
     return _finish(ax, None, None, False, label is not None)
 
 
-class SpikeCapture(NamedTuple):
-    """What :func:`spike_capture` found: the first round at which the MLE left the truth."""
+def spike_capture(capture, *, window=0.012, ax=None):
+    r"""Draw the observation that captured the MLE of a spike family.
 
-    #: Round :math:`t` of the first capture.
-    round: int
-    #: The captured estimate :math:`\theta_t` (one observation's value).
-    theta: float
-    #: Number of observations in the true spike at that round.
-    k_true: int
-    #: Left end :math:`x_c` of the capture zone (:func:`collapse_lib.theory.spike_capture_point`).
-    threshold: float
-    #: All observations of the training set :math:`D_t`, round by round (sorted within a round).
-    data: np.ndarray
-    #: The Axes drawn on.
-    ax: mpl.axes.Axes
-
-
-def spike_capture(family, n, *, seed, max_rounds=200, window=0.012, ax=None):
-    r"""Run the accumulate loop of a spike family once and draw the capturing observation.
-
-    One replicate of :class:`collapse_lib.SpikeUniform` under ``scheme="accumulate"``
-    with ``n`` new draws per round (no fresh data) is run until the MLE first differs
-    from the truth :math:`\theta^*`. It is the replicate of
-    ``simulate(family, generations=max_rounds, sizes=n, scheme="accumulate", seed=seed)``
-    (one replicate, the same random streams). The figure shows, for the training set of
-    that round, the log-likelihood gain of placing the spike at each candidate
-    :math:`\theta` relative to one observation at :math:`\theta^*`,
+    Draws the result of :meth:`collapse_lib.SpikeUniform.first_capture`: for the training
+    set of the capture round, the log-likelihood gain of placing the spike at each
+    candidate :math:`\theta` relative to one observation at :math:`\theta^*`,
     :math:`\log\big(k(\theta)\lambda(\theta) / \lambda(\theta^*)\big)`: the background
     observations near :math:`\theta^*` (each alone in its spike, on the curve
     :math:`\log(\lambda(x)/\lambda(\theta^*)) \approx b(x - \theta^*)`), the true spike
@@ -573,60 +547,38 @@ def spike_capture(family, n, *, seed, max_rounds=200, window=0.012, ax=None):
 
     Parameters
     ----------
-    family : collapse_lib.SpikeUniform
-        Truth and constants.
-    n : int
-        Draws per round, :math:`n \ge 1`.
-    seed : int, numpy.random.SeedSequence or numpy.random.Generator
-        Seed of the replicate (required: the figure is reproducible).
-    max_rounds : int, optional
-        Give up after this many rounds.
+    capture : SpikeCapture
+        What :meth:`collapse_lib.SpikeUniform.first_capture` returned.
     window : float, optional
         Width of the parameter range shown to the left of :math:`\theta^*`.
     ax : matplotlib.axes.Axes, optional
 
     Returns
     -------
-    SpikeCapture
-        The round, captured value, true-spike count, capture threshold, data and Axes.
+    matplotlib.axes.Axes
+        The Axes drawn on.
 
     Raises
     ------
-    ValueError
-        If ``family`` is not a spike family, or no capture happens within
-        ``max_rounds`` (try another seed or more rounds).
+    TypeError
+        If ``capture`` is not the result of ``first_capture``.
 
     Examples
     --------
     >>> import matplotlib.pyplot as plt
     >>> import collapse_lib as cl
-    >>> capture = cl.plotting.spike_capture(cl.SpikeUniform(), 50, seed=21)
-    >>> capture.theta != cl.SpikeUniform().theta  # the MLE has left the truth
-    True
-    >>> capture.threshold < capture.theta <= 1.0  # from inside the capture zone
-    True
-    >>> plt.close(capture.ax.figure)
+    >>> capture = cl.SpikeUniform().first_capture(50, seed=21)
+    >>> ax = cl.plotting.spike_capture(capture)
+    >>> plt.close(ax.figure)
     """
-    if not isinstance(family, SpikeUniform):
-        raise ValueError(f"family must be a SpikeUniform, got {family!r}")
-    n = _check_int("n", n, minimum=1)
-    max_rounds = _check_int("max_rounds", max_rounds, minimum=1)
+    if not isinstance(capture, SpikeCapture):
+        raise TypeError(
+            f"capture must be the result of SpikeUniform.first_capture, got {capture!r}"
+        )
     window = _check_real("window", window, low=0.0, low_open=True)
+    family = capture.family
     const = family._constants
     star = family.theta
-    rng = _block_rng(family, _as_seed_sequence(seed), [0], [(0, 1)])
-    sizes = np.full(max_rounds, n)
-    batches = []
-    for t, fit, batch in _rounds(family, sizes, rng, "accumulate", 0.0, False, {}):  # noqa: B007
-        batches.append(batch["x"][0])  # each round's observations, sorted
-        if fit["theta"][0] != star:
-            break
-    else:
-        raise ValueError(f"no capture within max_rounds={max_rounds} rounds for seed={seed!r}")
-    data = np.concatenate(batches)
-    theta = fit["theta"]
-    k_true = int(np.count_nonzero(data == star))
-    threshold = float(spike_capture_point(count=k_true, theta=star, **const))
     ax = _axes(ax)
     log_ref = np.log(_spike._gain(star, **const))
 
@@ -638,10 +590,12 @@ def spike_capture(family, n, *, seed, max_rounds=200, window=0.012, ax=None):
     ax.plot(
         grid, rel(grid), color=PALETTE["sky"], linewidth=1, label=r"one observation at $\theta$"
     )
+    data = capture.data
     near = np.sort(data[(data >= lo) & (data <= 1.0) & (data != star)])
     ax.plot(
         near, rel(near), "o", color=PALETTE["blue"], markersize=4, label="background observations"
     )
+    k_true = capture.k_true
     ax.plot(
         [star],
         [np.log(k_true)],
@@ -651,23 +605,25 @@ def spike_capture(family, n, *, seed, max_rounds=200, window=0.012, ax=None):
         label=rf"true spike: $k = {k_true}$ observations",
     )
     ax.axhline(np.log(k_true), color=PALETTE["green"], linewidth=1, linestyle=":")
-    if threshold < 1.0:
-        ax.axvspan(threshold, 1.0, color=PALETTE["vermillion"], alpha=0.12, label="capture zone")
+    if capture.threshold < 1.0:
+        ax.axvspan(
+            capture.threshold, 1.0, color=PALETTE["vermillion"], alpha=0.12, label="capture zone"
+        )
     ax.plot(
-        [theta[0]],
-        [rel(theta[0])],
+        [capture.theta],
+        [rel(capture.theta)],
         "o",
         markersize=11,
         markerfacecolor="none",
         markeredgecolor=PALETTE["vermillion"],
         markeredgewidth=2,
-        label=rf"captured: $\theta_{{{t}}}$",
+        label=rf"captured: $\theta_{{{capture.round}}}$",
     )
     ax.set_xlim(lo, 1.0 + 0.02 * window)
     ax.set_xlabel(r"spike location $\theta$")
     ax.set_ylabel(r"$\log\,[k(\theta)\lambda(\theta)/\lambda(\theta^*)]$")
     ax.legend(loc="lower right", fontsize="small")
-    return SpikeCapture(t, float(theta[0]), k_true, threshold, data, ax)
+    return ax
 
 
 def quantile_lines(

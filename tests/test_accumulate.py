@@ -79,8 +79,9 @@ def test_spike_capture_finds_a_capturing_observation():
     import collapse_lib.plotting as cp
 
     family = cl.SpikeUniform()
+    cap = family.first_capture(50, seed=21)
     fig, ax = plt.subplots()
-    cap = cp.spike_capture(family, 50, seed=21, ax=ax)
+    assert cp.spike_capture(cap, ax=ax) is ax
     plt.close(fig)
     assert cap.data.size == 50 * cap.round
     assert cap.theta in cap.data and cap.theta > cap.threshold
@@ -94,8 +95,58 @@ def test_spike_capture_finds_a_capturing_observation():
 def test_spike_capture_bad_input():
     import collapse_lib.plotting as cp
 
-    with pytest.raises(ValueError, match="family"):
-        cp.spike_capture(cl.Gaussian(), 10, seed=1)
+    with pytest.raises(TypeError, match="capture"):
+        cp.spike_capture(cl.SpikeUniform(), window=0.01)
+    with pytest.raises(ValueError, match="n"):
+        cl.SpikeUniform().first_capture(0, seed=1)
     # at theta* = 1 the capture zone is empty: no capture once the true spike has a point
     with pytest.raises(ValueError, match="max_rounds"):
-        cp.spike_capture(cl.SpikeUniform(theta=1.0), 20, seed=1, max_rounds=3)
+        cl.SpikeUniform(theta=1.0).first_capture(20, seed=1, max_rounds=3)
+
+
+# ------------------------------------------- the path of the mean, the limit of the variance
+
+
+def test_reflection_bound_for_the_path_of_the_accumulated_mean():
+    # mu_t = B(V_t): the endpoint is exactly N(0, V_T), and the path's maximum obeys the
+    # horizon-free reflection bound P(max |mu_t| >= r) <= 4 Phi-bar(r sqrt(6n) / pi)
+    from scipy import stats
+
+    n, T, R, r = 50, 200, 40_000, 0.3
+    run = cl.simulate(
+        cl.Gaussian(known_variance=True),
+        generations=T,
+        sizes=n,
+        replicates=R,
+        scheme="accumulate",
+        seed=17,
+    )
+    v_T = th.mean_walk_variance(sizes=n, scheme="accumulate", generations=T)[-1]
+    assert_probability_matches(np.abs(run["mu"][:, -1]) >= r, 2 * stats.norm.sf(r / np.sqrt(v_T)))
+    hits = np.abs(run["mu"]).max(axis=1) >= r
+    bound = 4 * stats.norm.sf(r * np.sqrt(6 * n) / np.pi)
+    assert hits.mean() <= bound + 4 * np.sqrt(bound * (1 - bound) / R)
+    # and the bound is not vacuous here: the path exceeds the endpoint's probability
+    assert hits.mean() > 2 * stats.norm.sf(r / np.sqrt(v_T))
+
+
+def test_spread_of_the_limit_of_the_accumulated_variance():
+    # Var log sigma_T^2 = (2/n) sum_{k <= T} 1/k^2 to leading order in 1/n (MLE,
+    # accumulate); the remainder is O(1/n^2) (e.g. psi'((n-1)/2) = 2/n + 4/n^2 + ...),
+    # allowed for as 10/n^2, an eighth of the Monte Carlo tolerance at n = 400
+    n, T, R = 400, 100, 8_000
+    run = cl.simulate(
+        cl.Gaussian(estimator="mle"),
+        generations=T,
+        sizes=n,
+        replicates=R,
+        scheme="accumulate",
+        seed=18,
+        record="last",
+    )
+    log_s2 = np.log(run["sigma2"][:, -1])
+    dev2 = (log_s2 - log_s2.mean()) ** 2
+    sum_to_T = np.sum(1.0 / np.arange(1, T + 1) ** 2)
+    expected = 2 * sum_to_T / n
+    se = dev2.std(ddof=1) / np.sqrt(R)
+    assert abs(dev2.mean() - expected) < 4 * se + 10.0 / n**2

@@ -215,6 +215,11 @@ CONSTRUCTORS = {
             "estimator": st.sampled_from(["mle", "unbiased"]),
         },
     ),
+    "PowerLaw": (cl.PowerLaw, {"theta": st.floats(0.01, 10)}),
+    "BarzilaiShamirSpike": (
+        cl.BarzilaiShamirSpike,
+        {"n": st.integers(2, 50), "rate": st.floats(30, 100)},
+    ),
     "SpikeUniform": (
         cl.SpikeUniform,
         {"theta": st.floats(0, 1), "weight": st.floats(0.05, 0.95), "rate": st.floats(1, 700)},

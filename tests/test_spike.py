@@ -249,8 +249,9 @@ def test_spike_capture_is_a_replicate_of_the_engine():
     import matplotlib.pyplot as plt
 
     family = cl.SpikeUniform()
+    cap = family.first_capture(50, seed=21)
     fig, ax = plt.subplots()
-    cap = cl.plotting.spike_capture(family, 50, seed=21, ax=ax)
+    cl.plotting.spike_capture(cap, ax=ax)
     plt.close(fig)
     run = cl.simulate(family, generations=cap.round, sizes=50, scheme="accumulate", seed=21)
     path = run["theta"][0]

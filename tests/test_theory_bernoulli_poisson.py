@@ -159,3 +159,56 @@ def test_poisson_rate_variance_without_fresh_is_mean_walk():
             th.mean_walk_variance(sizes=10, scheme=scheme, sigma2=3.0, generations=30),
             rtol=1e-12,
         )
+
+
+# ------------------------------------------------ Bernoulli: exact survival and bracket
+@pytest.mark.parametrize("n, p", [(1, 0.3), (4, 0.2), (12, 0.05)])
+def test_bernoulli_survival_first_rounds_by_hand(n, p):
+    q = 1 - p
+    assert th.bernoulli_survival(0, n=n, p=p) == 1.0
+    assert th.bernoulli_survival(1, n=n, p=p) == pytest.approx(1 - q**n, rel=1e-12)
+    both = th.bernoulli_survival(1, n=n, p=p, two_sided=True)
+    assert both == pytest.approx(1 - q**n - p**n, abs=1e-14)
+    # round 2: P(P_2 = 0) = sum_j Bin(j; n, p) (1 - j/n)^n
+    j = np.arange(n + 1)
+    dead = (stats.binom.pmf(j, n, p) * (1 - j / n) ** n).sum()
+    assert th.bernoulli_survival(2, n=n, p=p) == pytest.approx(1 - dead, rel=1e-12)
+
+
+def test_bernoulli_survival_monte_carlo():
+    rng = np.random.default_rng(np.random.SeedSequence(4242))
+    n, p, R, T = 50, 0.04, 20_000, 30
+    counts, alive, both = np.full(R, n * p), [], []
+    for _ in range(T):
+        counts = rng.binomial(n, counts / n)
+        alive.append(counts > 0)
+        both.append((counts > 0) & (counts < n))
+    t = np.arange(1, T + 1)
+    assert_probability_matches(np.stack(alive, 1), th.bernoulli_survival(t, n=n, p=p))
+    assert_probability_matches(
+        np.stack(both, 1), th.bernoulli_survival(t, n=n, p=p, two_sided=True)
+    )
+
+
+def test_bernoulli_bracket_contains_the_exact_value():
+    k = np.arange(0, 121)
+    for n in (5, 30, 100, 400):
+        for p in (0.002, 0.01, 0.05, 0.2, 0.5, 0.8):
+            for two_sided in (False, True):
+                exact = th.bernoulli_survival(k, n=n, p=p, two_sided=two_sided)
+                low, high = th.bernoulli_survival_bracket(k, n=n, p=p, two_sided=two_sided)
+                assert np.all(low <= exact + 1e-12) and np.all(exact <= high + 1e-12)
+                assert low[0] == high[0] == 1.0
+
+
+def test_bernoulli_bracket_formula():
+    k = np.arange(1, 40)
+    n, p = 100, 0.01
+    g = th.g_iterate(k)
+    low, high = th.bernoulli_survival_bracket(k, n=n, p=p)
+    np.testing.assert_allclose(low, th.poisson_survival(k, n=n, lam=p), rtol=1e-12)
+    cut = np.maximum(1 - 3 * n * p**2 - 3 * (k + 1) * p, 0)
+    np.testing.assert_allclose(high, 1 - np.exp(-n * p * g) * cut, rtol=1e-12)
+    low2, high2 = th.bernoulli_survival_bracket(k, n=n, p=p, two_sided=True)
+    np.testing.assert_allclose(low2, low - np.exp(-n * (1 - p) * g), rtol=1e-12)
+    assert np.all(high2 <= high)

@@ -204,3 +204,108 @@ def test_halving_time_wald_identity_and_approximations(n, corrected_error):
         corr = th.gaussian_sigma_halving_time_approx(n=n, estimator=estimator).mean()
         assert abs(corr - tau.mean()) < corrected_error * tau.mean() + Z * se
         assert plain.var() == pytest.approx(b * th.log_variance_step_variance(n=n) / drift**3)
+
+
+# ------------------------------------------- the sharper Markov bound and the factor gap
+@pytest.mark.parametrize("estimator", ["mle", "unbiased"])
+def test_markov_bound_with_the_estimators_own_alpha(estimator):
+    """(sigma_0 / eta) alpha^k = E sigma_k / eta lies between the exact tail and the paper's."""
+    k = np.arange(0, 3001, 25)
+    for n in (2, 5, 30, 200):
+        alpha = th.gaussian_sigma_factor(n=n, estimator=estimator)
+        for level, sigma2 in ((0.3, 1.0), (0.8, 2.0)):
+            sharp = np.sqrt(sigma2) / level * alpha**k
+            mean = th.gaussian_sigma_mean(
+                sizes=n, generations=k[-1], estimator=estimator, sigma2=sigma2
+            )
+            np.testing.assert_allclose(sharp, mean[k] / level, rtol=1e-10, atol=1e-300)
+            paper = th.gaussian_sigma_tail_bound(k, n=n, level=level, sigma2=sigma2)
+            assert np.all(sharp <= paper * (1 + 1e-12))
+            exact = th.gaussian_sigma_tail_probability(
+                k, n=n, level=level, estimator=estimator, sigma2=sigma2
+            )
+            assert np.all(exact <= sharp + 1e-13)
+
+
+def test_split_of_the_mle_gap_three_from_alpha_four_thirds_from_s():
+    """(4n - 1)(-log alpha_MLE) -> 3 and log rho* / log alpha_MLE -> 4/3, errors O(1/n)."""
+    ns = np.array([100, 1_000, 10_000])
+    from_alpha = (4 * ns - 1) * -np.log(th.gaussian_sigma_factor(n=ns, estimator="mle"))
+    rho, _ = th.gaussian_sigma_tail_rate(n=ns, estimator="mle")
+    from_s = np.log(rho) / np.log(th.gaussian_sigma_factor(n=ns, estimator="mle"))
+    for values, limit in ((from_alpha, 3.0), (from_s, 4.0 / 3.0)):
+        err = np.abs(values - limit)
+        assert err[0] < 0.05
+        # an O(1/n) error shrinks tenfold when n grows tenfold
+        np.testing.assert_allclose(err[1:] / err[:-1], 0.1, rtol=0.1)
+    # the product is the whole gap between the exact rate and the paper's exponent
+    np.testing.assert_allclose(from_alpha * from_s, (4 * ns - 1) * -np.log(rho), rtol=1e-12)
+
+
+# ------------------------------------------------------------------------- overshoot
+@pytest.mark.parametrize("n", [20, 50])
+def test_overshoot_approximation_drift_and_skew_terms(n):
+    """Mean overshoot below -ln 4, both estimators drawn from the same chi-square draws.
+
+    The neglected terms are about 0.0015 at n = 20 (less at n = 50), below one standard
+    error of these 20,000 replicates.
+    """
+    rng = np.random.default_rng(np.random.SeedSequence(2718 + n))
+    R, b, shift = 20_000, np.log(4.0), np.log1p(-1 / n)
+    walk = {"unbiased": np.zeros(R), "mle": np.zeros(R)}
+    overshoot = {est: np.full(R, np.nan) for est in walk}
+    while np.isnan(overshoot["unbiased"]).any():  # the unbiased walk is the slower one
+        step = np.log(rng.chisquare(n - 1, size=R) / (n - 1))  # the same draws for both
+        for est, drift in (("unbiased", 0.0), ("mle", shift)):
+            alive = np.isnan(overshoot[est])
+            walk[est][alive] += step[alive] + drift
+            hit = alive & (walk[est] <= -b)
+            overshoot[est][hit] = -b - walk[est][hit]
+    for estimator in walk:
+        gauss, drift, skew = th.log_variance_overshoot_approx(n=n, estimator=estimator, terms=True)
+        assert drift == pytest.approx(-th.log_variance_drift(n=n, estimator=estimator) / 4)
+        total = th.log_variance_overshoot_approx(n=n, estimator=estimator)
+        assert total == pytest.approx(gauss + drift + skew, rel=1e-15)
+        assert_mean_matches(overshoot[estimator], total)
+    # same centred steps, different overshoots: the difference is the drift term's
+    gap = th.log_variance_overshoot_approx(n=n, estimator="mle") - th.log_variance_overshoot_approx(
+        n=n, estimator="unbiased"
+    )
+    assert_mean_matches(overshoot["mle"] - overshoot["unbiased"], gap)
+
+
+def test_trapezoidal_inversion_is_exact_with_the_node_at_zero():
+    """A point mass at c: the rule with the node u = 0 gives P(X <= 0) exactly (0 or 1)."""
+    from collapse_lib.theory._gaussian_law import _walk_invert
+
+    h = 0.01
+    u = h * np.arange(1, 2_000_001)[None, :]  # truncating the series costs O(1/(h J c))
+    for c in (-3.0, -0.5, 0.7, 5.0):
+        nodes = (np.array([c]), np.array([h]), u, 1j * u * c)  # log of e^{iuc}
+        cdf = _walk_invert(nodes, np.zeros(1), "cdf")[0]
+        assert cdf == pytest.approx(0.0 if c > 0 else 1.0, abs=1e-4)
+        # dropping the node (its value m - y set to 0) shifts the result by h c / (2 pi)
+        without = _walk_invert((np.zeros(1), *nodes[1:]), np.zeros(1), "cdf")[0]
+        assert without - cdf == pytest.approx(h * c / (2 * np.pi), abs=1e-4)
+
+
+@pytest.mark.parametrize("drift", [0.1, 0.2])
+def test_gaussian_walk_overshoot_drift_term(drift):
+    """The drift term of the overshoot: c_S + drift / 4 for a unit-variance Gaussian walk.
+
+    The neglected O(drift^2) term is about 0.03 drift^2 (0.0013 at 0.2), below one standard
+    error of these 40,000 replicates.
+    """
+    rng = np.random.default_rng(np.random.SeedSequence(int(1000 * drift)))
+    R, b = 40_000, 20.0
+    S, overshoot = np.zeros(R), np.full(R, np.nan)
+    while np.isnan(overshoot).any():
+        alive = np.flatnonzero(np.isnan(overshoot))
+        S[alive] += drift + rng.standard_normal(alive.size)
+        hit = alive[S[alive] > b]
+        overshoot[hit] = S[hit] - b
+    c_S = -special.zeta(0.5) / np.sqrt(2 * np.pi)
+    assert th.log_variance_overshoot_approx(n=20, estimator="mle", terms=True)[0] == (
+        pytest.approx(c_S * np.sqrt(th.log_variance_step_variance(n=20)), rel=1e-12)
+    )
+    assert_mean_matches(overshoot, c_S + drift / 4)

@@ -59,10 +59,11 @@ Gaussian: the exact law of the log-variance and the tails of sigma
 ------------------------------------------------------------------
 - :func:`log_variance_cdf` -- exact distribution function of :math:`\log\sigma_t^2`
 - :func:`log_variance_quantile` -- its exact quantiles
-- :func:`gaussian_sigma_tail_probability` -- exact :math:`P(\sigma_t > \ell)`
+- :func:`gaussian_sigma_tail_probability` -- exact :math:`P(\sigma_t > \eta)`
 - :func:`gaussian_sigma_tail_rate` -- its exponential rate
-- :func:`gaussian_sigma_tail_bound` -- Suresh et al.'s Markov bound
+- :func:`gaussian_sigma_tail_bound` -- Suresh et al.'s Markov bound, or the sharper one
 - :func:`gaussian_sigma_halving_time_approx` -- law of the halving time (approximation)
+- :func:`log_variance_overshoot_approx` -- mean overshoot of a far level (approximation)
 
 Bernoulli and Poisson
 ---------------------
@@ -70,6 +71,8 @@ Bernoulli and Poisson
 - :func:`poisson_survival` -- :math:`P(\Lambda_t \ne 0)`, constant size
 - :func:`poisson_survival_by_generation` -- :math:`P(\Lambda_t \ne 0)`, any schedule
 - :func:`poisson_rate_variance` -- :math:`\operatorname{Var}\lambda_t`, either scheme, fresh data
+- :func:`bernoulli_survival` -- :math:`P(P_t \ne 0)` or :math:`P(P_t \notin \{0, 1\})`, exact
+- :func:`bernoulli_survival_bracket` -- Suresh et al.'s bracket on the same probability
 
 Categorical resampling: the Wright–Fisher chain
 -----------------------------------------------
@@ -122,6 +125,8 @@ Examples
 """
 
 from ._bernoulli_poisson import (
+    bernoulli_survival,
+    bernoulli_survival_bracket,
     g_iterate,
     poisson_rate_variance,
     poisson_survival,
@@ -133,6 +138,7 @@ from ._gaussian_law import (
     gaussian_sigma_tail_probability,
     gaussian_sigma_tail_rate,
     log_variance_cdf,
+    log_variance_overshoot_approx,
     log_variance_quantile,
 )
 from ._gaussian_mean import (
@@ -209,11 +215,14 @@ __all__ = [
     "gaussian_sigma_tail_rate",
     "gaussian_sigma_tail_bound",
     "gaussian_sigma_halving_time_approx",
+    "log_variance_overshoot_approx",
     # Bernoulli and Poisson
     "g_iterate",
     "poisson_survival",
     "poisson_survival_by_generation",
     "poisson_rate_variance",
+    "bernoulli_survival",
+    "bernoulli_survival_bracket",
     # Categorical resampling: the Wright-Fisher chain
     "wf_transition_matrix",
     "wf_fixation_probability",

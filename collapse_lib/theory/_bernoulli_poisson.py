@@ -13,8 +13,9 @@ are in :mod:`collapse_lib.theory._wright_fisher`.
 from __future__ import annotations
 
 import numpy as np
+from scipy import stats
 
-from .._validate import _check_int
+from .._validate import _check_int, _check_real
 from ._common import (
     _check_elements,
     _doc,
@@ -25,6 +26,7 @@ from ._common import (
     _schedule,
     _scheme,
 )
+from ._wright_fisher import wf_transition_matrix
 
 
 @_doc
@@ -112,6 +114,136 @@ def poisson_survival(t, *, n, lam):
     n = _check_int("n", n, minimum=1)
     lam = _positive("lam", lam)
     return _out(-np.expm1(-n * lam * np.asarray(g_iterate(t))))
+
+
+def _bernoulli_inputs(t, n, p, two_sided):
+    """Validate the arguments of the Bernoulli survival functions."""
+    t = _rounds(t)
+    n = _check_int("n", n, minimum=1)
+    p = _check_real("p", p, low=0.0, high=1.0, low_open=True, high_open=True)
+    if not isinstance(two_sided, (bool, np.bool_)):
+        raise TypeError(f"two_sided must be a bool, got {two_sided!r}")
+    return t, n, p, bool(two_sided)
+
+
+def bernoulli_survival(t, *, n, p, two_sided=False):
+    r"""Exact probability that the Bernoulli fit has not been absorbed after :math:`t` rounds.
+
+    Replace scheme, Bernoulli MLE on a constant :math:`n` draws, truth :math:`p_0 = p`.
+    The count :math:`nP_1` is :math:`\mathrm{Binomial}(n, p)` and every later round moves
+    it by the Wright–Fisher matrix of :func:`wf_transition_matrix`, so the law of
+    :math:`nP_t` is a binomial vector times a matrix power, computed exactly by
+    :math:`t - 1` vector–matrix products (cost :math:`O(t n^2)`). Returns
+    :math:`P(P_t \neq 0)` or, with ``two_sided=True``, :math:`P(P_t \notin \{0, 1\})`,
+    the probability that the coin is still a coin.
+
+    Parameters
+    ----------
+    t : int or array of int
+        Round(s) :math:`t \ge 0` (probability 1 at :math:`t = 0`).
+    n : int
+        Draws per round, :math:`n \ge 1`; the chain has :math:`(n + 1)^2` transition
+        probabilities, refused beyond the library's memory limit.
+    p : float
+        True success probability :math:`p_0 \in (0, 1)`.
+    two_sided : bool, optional
+        Count absorption at 1 as well (default ``False``: only at 0).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        :math:`P(P_t \neq 0)` (or :math:`P(P_t \notin \{0, 1\})`) for each ``t``.
+
+    See Also
+    --------
+    bernoulli_survival_bracket : Suresh et al.'s bounds on the same probability.
+
+    References
+    ----------
+    Classical (Wright–Fisher chain; Fisher 1930 [fisher1930], Wright 1931 [wright1931]).
+
+    Examples
+    --------
+    A rare outcome, :math:`p_0 = 0.01`, refitted on 100 draws a round:
+
+    >>> from collapse_lib import theory
+    >>> theory.bernoulli_survival([0, 1, 10, 50], n=100, p=0.01).round(4).tolist()
+    [1.0, 0.634, 0.1614, 0.0411]
+    """
+    t, n, p, two_sided = _bernoulli_inputs(t, n, p, two_sided)
+    matrix = wf_transition_matrix(n=n)
+    tmax = int(t.max()) if t.size else 0
+    _check_elements(tmax * (n + 1), f"t={tmax} with n={n}")
+    out = np.ones(tmax + 1)
+    law = stats.binom.pmf(np.arange(n + 1), n, p)
+    for k in range(1, tmax + 1):
+        if k > 1:
+            law = law @ matrix
+        out[k] = law[1:-1].sum() if two_sided else law[1:].sum()
+    return _out(out[t])
+
+
+def bernoulli_survival_bracket(t, *, n, p, two_sided=False):
+    r"""Suresh et al.'s bracket on the probability that the Bernoulli fit is not absorbed.
+
+    Replace scheme, Bernoulli MLE on a constant :math:`n` draws, truth :math:`p_0 = p`,
+    :math:`g_k` from :func:`g_iterate`. Their Theorem 1 states, for :math:`k \ge 1`,
+
+    .. math:: 1 - e^{-n p_0 g_k} \le P(P_k \neq 0) \le
+              1 - e^{-n p_0 g_k}\max\big(1 - 3 n p_0^2 - 3 (k+1) p_0,\ 0\big),
+
+    the Poisson survival :func:`poisson_survival` with a correction for the binomial
+    draws. With ``two_sided=True`` the bracket of :math:`P(P_k \notin \{0, 1\})` adds the
+    same terms with :math:`1 - p_0` in place of :math:`p_0`: lower bound
+    :math:`1 - e^{-n p_0 g_k} - e^{-n (1 - p_0) g_k}`, upper bound
+    :math:`1 - e^{-n p_0 g_k}\max(\cdot) - e^{-n (1-p_0) g_k}\max(\cdot)`. The upper bound is
+    informative only while :math:`3 n p_0^2 + 3(k+1)p_0 < 1` (a rare outcome, few
+    rounds); the lower bound can be negative (vacuous). Both are returned as they are.
+
+    Parameters
+    ----------
+    t : int or array of int
+        Round(s) :math:`k \ge 0` (both bounds are 1 at :math:`k = 0`).
+    n : int
+        Draws per round, :math:`n \ge 1`.
+    p : float
+        True success probability :math:`p_0 \in (0, 1)`.
+    two_sided : bool, optional
+        Bracket :math:`P(P_k \notin \{0, 1\})` instead of :math:`P(P_k \neq 0)`.
+
+    Returns
+    -------
+    (lower, upper) : floats or numpy.ndarrays
+        The two bounds for each ``t``.
+
+    See Also
+    --------
+    bernoulli_survival : the exact probability.
+
+    References
+    ----------
+    Suresh, Thangaraj and Khandavally (2025) [suresh2025], Theorem 1 (as stated in
+    their published simulation code); the bracket is theirs, the code ours.
+
+    Examples
+    --------
+    The exact value of :func:`bernoulli_survival` at :math:`k = 10` lies inside:
+
+    >>> from collapse_lib import theory
+    >>> low, high = theory.bernoulli_survival_bracket(10, n=100, p=0.01)
+    >>> round(low, 4), round(high, 4)
+    (0.1582, 0.4613)
+    """
+    t, n, p, two_sided = _bernoulli_inputs(t, n, p, two_sided)
+    g = np.asarray(g_iterate(t), dtype=float)
+    k = t.astype(float)
+    sides = (p, 1.0 - p) if two_sided else (p,)
+    lower, upper = np.ones(t.shape), np.ones(t.shape)
+    for q in sides:
+        dead = np.exp(-n * q * g)
+        lower -= dead
+        upper -= dead * np.maximum(1.0 - 3.0 * n * q * q - 3.0 * (k + 1.0) * q, 0.0)
+    return _out(lower), _out(upper)
 
 
 @_doc
