@@ -349,7 +349,7 @@ def brown_counts(path=None) -> WordFrequencies:
     Raises
     ------
     FileNotFoundError
-        If the corpus is not found; the message says how to install it.
+        As :func:`brown_sentences`, when the corpus is missing.
 
     Examples
     --------
