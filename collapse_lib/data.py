@@ -253,6 +253,8 @@ def _brown_candidates() -> list[Path]:
 
 def _brown_folder(path) -> Path:
     """The folder holding the Brown files, or a FileNotFoundError saying how to install it."""
+    if path is not None and not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a folder name (str or os.PathLike) or None, got {path!r}")
     candidates = [Path(path)] if path is not None else _brown_candidates()
     for folder in candidates:
         if (folder / "ca01").is_file():

