@@ -29,6 +29,13 @@ class Gaussian(Family):
         :math:`1 - c N^{-\beta}`, a relative bias of order :math:`N^{-\beta}`
         (``0 < c < 1``, ``beta > 0``). Used to show that bias demands faster-growing
         sample sizes (Cheng et al.).
+    prior : tuple (m, kappa), optional
+        With ``known_variance=True`` only: a mean estimator shrunk toward the fixed point
+        :math:`m`, the posterior mean under the prior :math:`N(m, \sigma^2/\kappa)`:
+        :math:`(N \bar x + \kappa m)/(N + \kappa)` on :math:`N` observations
+        (``kappa > 0``). Under replace the fitted mean is then an autoregression,
+        :math:`\mu_t - m = \phi_t(\mu_{t-1} - m + \sigma Z_t/\sqrt{n_t})` with
+        :math:`\phi_t = n_t/(n_t + \kappa)`.
 
     Notes
     -----
@@ -69,7 +76,9 @@ class Gaussian(Family):
     #: elements (rounds x replicates) per segment of the vectorised path
     _FAST_SEGMENT = 1 << 19
 
-    def __init__(self, mu=0.0, sigma2=1.0, estimator="mle", known_variance=False, shrink=None):
+    def __init__(
+        self, mu=0.0, sigma2=1.0, estimator="mle", known_variance=False, shrink=None, prior=None
+    ):
         self.mu = _check_real("mu", mu)
         self.sigma2 = _check_real("sigma2", sigma2, low=0.0, low_open=True)
         self.estimator = _check_choice("estimator", estimator, _ESTIMATORS)
@@ -93,13 +102,26 @@ class Gaussian(Family):
                 _check_real("shrink beta", shrink[1], low=0.0, low_open=True),
             )
         self.shrink = shrink
+        if prior is not None:
+            if not self.known_variance:
+                raise ValueError(
+                    f"prior={prior!r} shrinks the mean estimate; it needs known_variance=True"
+                )
+            if not isinstance(prior, (tuple, list)) or len(prior) != 2:
+                raise TypeError(f"prior must be a pair (m, kappa), got {prior!r}")
+            prior = (
+                _check_real("prior m", prior[0]),
+                _check_real("prior kappa", prior[1], low=0.0, low_open=True),
+            )
+        self.prior = prior
 
     def __repr__(self):
         kv = ", known_variance=True" if self.known_variance else ""
         sh = f", shrink={self.shrink!r}" if self.shrink else ""
+        pr = f", prior={self.prior!r}" if self.prior else ""
         return (
             f"Gaussian(mu={self.mu!r}, sigma2={self.sigma2!r}, "
-            f"estimator={self.estimator!r}{kv}{sh})"
+            f"estimator={self.estimator!r}{kv}{sh}{pr})"
         )
 
     def _log_divisor(self, N):
@@ -194,6 +216,9 @@ class Gaussian(Family):
         return out
 
     def _fit(self, stats):
+        if self.prior:
+            m, kappa = self.prior
+            return {"mu": (stats["count"] * stats["mean"] + kappa * m) / (stats["count"] + kappa)}
         if self.known_variance:
             return {"mu": stats["mean"]}
         return {
@@ -203,7 +228,7 @@ class Gaussian(Family):
 
     # -- fast path: no fresh data, exact, every round at once ----------------------------
     def _fast(self, scheme, fresh, exact):
-        return fresh == 0 and exact
+        return fresh == 0 and exact and self.prior is None
 
     def _run_fast(self, fit, sizes, rng, scheme, records, recorded, sink):
         r"""Vectorise over rounds with cumulative sums of exact increments.

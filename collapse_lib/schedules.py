@@ -16,6 +16,8 @@ criterion :math:`\sum_t n_t^{-\beta} < \infty`. The families, and when that seri
 * ``linear(n0, slope)``: :math:`n_t = n_0 + s\,(t-1)`; finite iff :math:`s > 0` and
   :math:`\beta > 1`;
 * ``power(n0, p)``: :math:`n_t = \lceil n_0 t^p \rceil`; finite iff :math:`p\beta > 1`;
+* ``tlog(n0)``: :math:`n_t = \lceil n_0\, t \ln(t+1) \rceil`; finite iff :math:`\beta > 1`
+  (superlinear, yet :math:`\sum_t 1/n_t = \infty`);
 * ``tlog2(n0)``: :math:`n_t = \lceil n_0\, t \log_2^2(t+1) \rceil`; finite iff
   :math:`\beta \ge 1`;
 * ``geometric(n0, r)``: :math:`n_t = \lceil n_0 r^{t-1} \rceil`; finite iff :math:`r > 1`.
@@ -36,9 +38,13 @@ __all__ = [
     "geometric",
     "linear",
     "power",
+    "power_floor",
+    "power_total",
     "sizes",
     "sum_inverse",
     "sum_power",
+    "total",
+    "tlog",
     "tlog2",
 ]
 
@@ -65,6 +71,10 @@ def _real_power(t, n0, p):
     return n0 * t**p
 
 
+def _real_tlog(t, n0):
+    return n0 * t * np.log1p(t)
+
+
 def _real_tlog2(t, n0):
     return n0 * t * np.log2(t + 1.0) ** 2
 
@@ -74,11 +84,13 @@ def _real_geometric(t, n0, r):
 
 
 #: kind -> (n_t before rounding up, whether sum_t n_t^(-beta) is finite), see the table of
-#: the module docstring; sum_t (t log^2 t)^(-beta) is finite for beta = 1 by the integral test.
+#: the module docstring; by the integral test sum_t (t log t)^(-1) diverges and
+#: sum_t (t log^2 t)^(-1) is finite.
 _KINDS = {
     "constant": (_real_constant, lambda beta, n: False),
     "linear": (_real_linear, lambda beta, n0, slope: slope > 0 and beta > 1),
     "power": (_real_power, lambda beta, n0, p: p * beta > 1),
+    "tlog": (_real_tlog, lambda beta, n0: beta > 1),
     "tlog2": (_real_tlog2, lambda beta, n0: beta >= 1),
     "geometric": (_real_geometric, lambda beta, n0, r: r > 1),
 }
@@ -87,11 +99,12 @@ _KINDS = {
 class Schedule:
     r"""A sample-size schedule :math:`t \mapsto n_t` of this module.
 
-    Made by the factories :func:`constant`, :func:`linear`, :func:`power`, :func:`tlog2`
-    and :func:`geometric`, which validate the parameters. Calling a schedule at a round
-    ``t >= 1`` (an int, or an int array) returns :math:`n_t` (an int, or an ``int64``
-    array of the same shape). ``kind`` is the factory's name and ``params`` its
-    arguments (a dict, in the factory's order); schedules compare equal when both are.
+    Made by the factories :func:`constant`, :func:`linear`, :func:`power`,
+    :func:`tlog`, :func:`tlog2` and :func:`geometric`, which validate the parameters.
+    Calling a schedule at a round ``t >= 1`` (an int, or an int array) returns
+    :math:`n_t` (an int, or an ``int64`` array of the same shape). ``kind`` is the
+    factory's name and ``params`` its arguments (a dict, in the factory's order);
+    schedules compare equal when both are.
 
     Examples
     --------
@@ -240,8 +253,39 @@ def power(n0, p) -> Schedule:
     )
 
 
+def tlog(n0) -> Schedule:
+    r"""Superlinear schedule :math:`n_t = \lceil n_0\, t \ln(t + 1) \rceil`, divergent step sum.
+
+    It grows faster than every linear schedule (:math:`n_t / t \to \infty`), yet
+    :math:`\sum_t 1/n_t = \infty`: superlinear growth is not sufficient to avoid collapse.
+    The shift :math:`t + 1` keeps :math:`n_1 = \lceil n_0 \ln 2 \rceil \ge 1`; it does not
+    change the asymptotics of :math:`n_0\, t \ln t`.
+
+    Parameters
+    ----------
+    n0 : float
+        The scale :math:`n_0 > 0`; take :math:`n_0 \ge 3` for :math:`n_t \ge 2`.
+
+    Returns
+    -------
+    Schedule
+        Its ``repr`` is ``tlog(n0=...)``. By the integral test, :math:`S_T = \sum_{t \le T}
+        1/n_t = \ln\ln T / n_0 + O(1)`; :math:`\sum_t n_t^{-\beta}` is finite iff
+        :math:`\beta > 1`.
+
+    Examples
+    --------
+    >>> from collapse_lib import schedules
+    >>> schedules.tlog(10)([1, 2, 3, 10]).tolist()
+    [7, 22, 42, 240]
+    >>> schedules.converges(schedules.tlog(10))
+    False
+    """
+    return Schedule("tlog", n0=_check_real("n0", n0, low=0.0, low_open=True))
+
+
 def tlog2(n0) -> Schedule:
-    r"""Barely superlinear schedule :math:`n_t = \lceil n_0\, t\, \log_2^2(t + 1) \rceil`.
+    r"""Schedule :math:`n_t = \lceil n_0\, t \log_2^2(t + 1) \rceil`: below every power, summable.
 
     The base-2 logarithm makes :math:`n_1 = \lceil n_0 \rceil`; the sequence is strictly
     increasing for :math:`n_0 \ge 1`.
@@ -458,6 +502,115 @@ def converges(schedule, beta=1.0) -> bool:
     if not isinstance(schedule, Schedule):
         raise TypeError(
             "schedule must be a Schedule from collapse_lib.schedules (constant, linear, "
-            f"power, tlog2, geometric), got {schedule!r}"
+            f"power, tlog, tlog2, geometric), got {schedule!r}"
         )
     return schedule._sum_power_finite(beta)
+
+
+def total(sizes, generations=None) -> float:
+    r"""Total data drawn in the first :math:`G` rounds, :math:`N_G = \sum_{t=1}^{G} n_t`.
+
+    Parameters
+    ----------
+    sizes : int, sequence of int or callable
+        The schedule, given as to :func:`sum_inverse`.
+    generations : int, optional
+        The number of rounds :math:`G`, needed unless ``sizes`` is a sequence.
+
+    Returns
+    -------
+    float
+        :math:`N_G`, exact while it stays below :math:`2^{53}`.
+
+    See Also
+    --------
+    power_total : its closed-form approximation for power schedules.
+
+    Examples
+    --------
+    >>> from collapse_lib import schedules
+    >>> schedules.total(schedules.linear(10), generations=4)
+    100.0
+    """
+    return float(np.sum(_resolve(sizes, generations).astype(float)))
+
+
+def power_floor(n0, p, *, sigma2=1.0) -> float:
+    r"""Error floor :math:`\sigma^2 \zeta(p) / n_0` of the power schedule, :math:`p > 1`.
+
+    For :math:`n_t = \lceil n_0 t^p \rceil` the mean walk's variance
+    :math:`\sigma^2 S_T = \sigma^2 \sum_{t \le T} 1/n_t` increases to
+    :math:`\sigma^2 S_\infty \le \sigma^2 \zeta(p)/n_0`, with equality when every
+    :math:`n_0 t^p` is an integer (Riemann's zeta function :math:`\zeta`). It is the
+    mean-square error about the truth that the fitted mean of a Gaussian with known
+    variance settles at; the real round alone contributes :math:`\sigma^2 / n_1`.
+
+    Parameters
+    ----------
+    n0 : float
+        Scale, :math:`n_0 > 0`.
+    p : float
+        Exponent, :math:`p > 1`.
+    sigma2 : float, optional
+        Per-draw variance :math:`\sigma^2 > 0` (default 1).
+
+    Returns
+    -------
+    float
+        :math:`\sigma^2 \zeta(p)/n_0`, an upper bound on :math:`\sigma^2 S_\infty`.
+
+    See Also
+    --------
+    power_total : the data this schedule costs.
+
+    Examples
+    --------
+    >>> from collapse_lib import schedules
+    >>> round(schedules.power_floor(10, 2), 5)  # pi^2 / 60
+    0.16449
+    """
+    from scipy import special
+
+    n0 = _check_real("n0", n0, low=0.0, low_open=True)
+    p = _check_real("p", p, low=1.0, low_open=True)
+    sigma2 = _check_real("sigma2", sigma2, low=0.0, low_open=True)
+    return sigma2 * float(special.zeta(p)) / n0
+
+
+def power_total(n0, p, T) -> float:
+    r"""Approximate total data :math:`n_0 T^{p+1}/(p+1)` of a power schedule over :math:`T` rounds.
+
+    For :math:`n_t = \lceil n_0 t^p \rceil`, :math:`p \ge 0`, the exact total
+    :math:`N_T = \sum_{t\le T} n_t` (:func:`total`) satisfies
+    :math:`n_0 T^{p+1}/(p+1) \le N_T \le n_0 (T+1)^{p+1}/(p+1) + T`
+    (compare the sum with :math:`\int t^p\,dt`), so the ratio tends to 1.
+
+    Parameters
+    ----------
+    n0 : float
+        Scale, :math:`n_0 > 0`.
+    p : float
+        Exponent, :math:`p \ge 0`.
+    T : int
+        Number of rounds, :math:`T \ge 1`.
+
+    Returns
+    -------
+    float
+        :math:`n_0 T^{p+1}/(p+1)`, a lower bound on :math:`N_T`.
+
+    See Also
+    --------
+    total : the exact total.
+    power_floor : the error this schedule settles at.
+
+    Examples
+    --------
+    >>> from collapse_lib import schedules
+    >>> schedules.power_total(10, 1.0, 100), schedules.total(schedules.linear(10), 100)
+    (50000.0, 50500.0)
+    """
+    n0 = _check_real("n0", n0, low=0.0, low_open=True)
+    p = _check_real("p", p, low=0.0)
+    T = _check_int("T", T, minimum=1)
+    return n0 * float(T) ** (p + 1.0) / (p + 1.0)

@@ -14,11 +14,19 @@ Browser tests record the errors of their pages in ``item.page_errors``; the hook
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
 import pytest
 from helpers import ROOT, build_book, notebook_chapters, student_edition, tool, unavailable
+from hypothesis import settings
+
+# Property tests draw new examples on every local run; in CI they are derandomized, so a
+# CI run is reproducible (a failure found locally is replayed from the example database).
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI") == "true":
+    settings.load_profile("ci")
 
 
 def pytest_generate_tests(metafunc):

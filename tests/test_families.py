@@ -6,7 +6,7 @@ example of the ``Family`` docstring plugging into the engine) is in ``test_simul
 
 import numpy as np
 import pytest
-from helpers import assert_mean_matches
+from helpers import assert_mean_matches, assert_variance_matches
 
 import collapse_lib as cl
 
@@ -143,6 +143,34 @@ def test_shrunken_variance_estimator_has_the_stated_bias():
         cl.Gaussian(shrink=0.5)
     with pytest.raises(ValueError, match="known_variance"):
         cl.Gaussian(known_variance=True, shrink=(0.5, 0.5))
+
+
+def test_mean_shrunk_toward_a_prior_point():
+    """The posterior-mean estimator (n xbar + kappa m)/(n + kappa): one round from the
+    truth has mean (n mu + kappa m)/(n + kappa) and variance (n/(n + kappa))^2 / n, under
+    both schemes (round 1 fits the real data alone); the exact and the sample-based
+    paths agree in law over several rounds."""
+    m, kappa, n = 2.0, 4.0, 12
+    fam = cl.Gaussian(mu=1.0, known_variance=True, prior=(m, kappa))
+    assert "prior=(2.0, 4.0)" in repr(fam)
+    phi = n / (n + kappa)
+    for scheme, seed in (("replace", 5), ("accumulate", 6)):
+        run = cl.simulate(fam, generations=1, sizes=n, replicates=40_000, seed=seed, scheme=scheme)
+        assert_mean_matches(run["mu"][:, 1], phi * 1.0 + (1 - phi) * m)
+        assert_variance_matches(run["mu"][:, 1], phi**2 / n)
+    mean, var = cl.theory.shrunk_mean_moments(sizes=n, generations=5, prior=(m, kappa), mu=1.0)
+    for method, seed in (("exact", 7), ("samples", 8)):
+        run = cl.simulate(fam, generations=5, sizes=n, replicates=20_000, seed=seed, method=method)
+        assert_mean_matches(run["mu"][:, -1], mean[-1])
+        assert_variance_matches(run["mu"][:, -1], var[-1])
+    with pytest.raises(ValueError, match="known_variance"):
+        cl.Gaussian(prior=(0.0, 1.0))
+    with pytest.raises(TypeError, match="prior"):
+        cl.Gaussian(known_variance=True, prior=1.0)
+    with pytest.raises(ValueError, match="prior kappa"):
+        cl.Gaussian(known_variance=True, prior=(0.0, 0.0))
+    with pytest.raises(ValueError, match="prior m"):
+        cl.Gaussian(known_variance=True, prior=(float("nan"), 1.0))
 
 
 # ------------------------------------------------------------------------ spike

@@ -229,3 +229,88 @@ def test_schedules_pickle():
     ):
         again = pickle.loads(pickle.dumps(s))
         assert again == s and again(np.arange(1, 6)).tolist() == s(np.arange(1, 6)).tolist()
+
+
+# ------------------------------------------------ t ln t: superlinear, still divergent
+def test_tlog_values_growth_and_divergence():
+    s = sch.tlog(10)
+    t = np.arange(1, 2001)
+    n = s(t)
+    np.testing.assert_array_equal(n, np.ceil(10 * t * np.log1p(t) - 1e-9).astype(int))
+    assert np.all(np.diff(n) > 0) and n[-1] / t[-1] > 10 * np.log(2000)
+    assert not sch.converges(s) and sch.converges(s, beta=1.01)
+    assert repr(s) == "tlog(n0=10.0)"
+    # S_T - ln ln T / n0 settles (integral test): its increments shrink like 1/(n0 T ln T)
+    T = np.array([10**3, 10**4, 10**5, 10**6])
+    S = np.cumsum(1.0 / s(np.arange(1, T[-1] + 1)))[T - 1]
+    gap = S - np.log(np.log(T)) / 10
+    assert np.all(np.abs(np.diff(gap)) < 1 / (10 * T[:-1] * np.log(T[:-1])) * 10)
+    assert np.all(np.diff(S) > 0.9 * np.diff(np.log(np.log(T))) / 10)
+
+
+def test_tlog_bad_input():
+    with pytest.raises(ValueError, match="n0"):
+        sch.tlog(0)
+    with pytest.raises(TypeError, match="n0"):
+        sch.tlog("10")
+
+
+# ------------------------------------------------------- data budget of power schedules
+@pytest.mark.parametrize("n0, p", [(10, 1.5), (3, 2.0), (7.5, 1.1), (1, 3.0)])
+def test_power_floor_bounds_the_step_sum(n0, p):
+    T = 200_000
+    S_T = sch.sum_inverse(sch.power(n0, p), T)
+    # n_t >= n0 t^p gives S_inf <= zeta(p)/n0; the tail beyond T is below T^(1-p)/(n0 (p-1))
+    floor = sch.power_floor(n0, p)
+    assert S_T <= floor + 1e-12
+    if float(n0).is_integer() and float(p).is_integer():  # n_t = n0 t^p exactly
+        assert floor - S_T <= T ** (1 - p) / (n0 * (p - 1)) + 1e-13  # + rounding
+    assert sch.power_floor(n0, p, sigma2=3.0) == pytest.approx(3 * floor)
+
+
+@pytest.mark.parametrize("n0, p", [(10, 0.0), (10, 1.0), (2.5, 1.5), (1, 2.0)])
+def test_power_total_brackets_the_exact_total(n0, p):
+    for T in (1, 10, 1000, 50_000):
+        exact = sch.total(sch.power(n0, p), T)
+        approx = sch.power_total(n0, p, T)
+        assert approx <= exact + 1e-6 * exact
+        assert exact <= n0 * (T + 1) ** (p + 1) / (p + 1) + T
+    assert sch.total(sch.power(n0, p), 50_000) / sch.power_total(n0, p, 50_000) == pytest.approx(
+        1, rel=1e-3 if p > 0 else 1e-12
+    )
+
+
+def test_total_exact_small():
+    assert sch.total([3, 5, 8]) == 16.0
+    assert sch.total(sch.power(2, 2), 3) == 2 + 8 + 18
+
+
+@pytest.mark.parametrize(
+    "call, exc, word",
+    [
+        (lambda: sch.power_floor(10, 1.0), ValueError, "p"),
+        (lambda: sch.power_floor(0, 2.0), ValueError, "n0"),
+        (lambda: sch.power_floor(10, 2.0, sigma2=-1.0), ValueError, "sigma2"),
+        (lambda: sch.power_total(10, -0.5, 10), ValueError, "p"),
+        (lambda: sch.power_total(10, 1.0, 0), ValueError, "T"),
+        (lambda: sch.power_total(10, 1.0, 2.5), TypeError, "T"),
+        (lambda: sch.total([3, 0]), ValueError, "sizes"),
+    ],
+)
+def test_budget_functions_bad_input(call, exc, word):
+    with pytest.raises(exc, match=word):
+        call()
+
+
+@pytest.mark.parametrize(
+    "schedule", [sch.constant(7), sch.linear(3), sch.power(2.5, 1.3), sch.tlog(4), sch.tlog2(2)]
+)
+def test_step_sum_times_total_is_at_least_T_squared(schedule):
+    # Cauchy-Schwarz: T = sum n_t^(-1/2) n_t^(1/2) <= sqrt(S_T N_T), equality iff constant
+    for T in (1, 10, 1000):
+        prod = sch.sum_inverse(schedule, T) * sch.total(schedule, T)
+        assert prod >= T**2 * (1 - 1e-12)
+        if schedule.kind == "constant":
+            assert prod == pytest.approx(T**2, rel=1e-12)
+        elif T > 1:
+            assert prod > T**2 * (1 + 1e-9)

@@ -161,6 +161,59 @@ def test_poisson_rate_variance_without_fresh_is_mean_walk():
         )
 
 
+@pytest.mark.parametrize("schedule", [sc.power(10, 1.5), sc.power(3, 2.0), sc.tlog2(5)])
+def test_poisson_survival_forever_brackets_later_rounds(schedule):
+    # the bracket from G rounds contains P(Lambda_t != 0) computed exactly for t >= G,
+    # its upper end is the value at G, and more rounds narrow it
+    G, G_far, lam = 200, 20_000, 0.3
+    n = schedule(np.arange(1, G_far + 1))
+    tail_far = 1.0  # a valid (generous) bound on sum_{t > G_far} 1/n_t for these schedules
+    low, high = th.poisson_survival_forever(
+        sizes=n[:G], lam=lam, tail=float(np.sum(1.0 / n[G:])) + tail_far
+    )
+    later = th.poisson_survival_by_generation(sizes=n[:1000], lam=lam)
+    assert high == pytest.approx(later[G], rel=1e-12)
+    assert low <= later[-1] <= high
+    low2, high2 = th.poisson_survival_forever(sizes=n, lam=lam, tail=tail_far)
+    assert low <= low2 <= high2 <= later[-1]
+
+
+def test_poisson_survival_forever_is_zero_for_a_divergent_schedule():
+    # a constant schedule has S_T = T / n: the upper end is 1 - exp(-lam n g_T) -> 0
+    low, high = th.poisson_survival_forever(sizes=10, generations=10_000, lam=0.5, tail=0.0)
+    assert low == pytest.approx(high)
+    assert high == pytest.approx(th.poisson_survival(10_000, n=10, lam=0.5), rel=1e-9)
+    assert high < 1e-2
+
+
+def test_poisson_survival_forever_tail_slope_at_most_one():
+    # the slope (x / (2 sinh(x/2)))^2 of the backward map in u = 1/y is at most 1
+    x = np.logspace(-4, 2.5, 200)
+    slope = (x / (2 * np.sinh(x / 2))) ** 2
+    assert np.all((slope > 0) & (slope <= 1))
+    for n in (1.0, 7.0):
+        u = np.logspace(-3, 2, 100)
+        k = 1 / (-n * np.expm1(-1 / (n * u)))
+        assert np.all(np.diff(k) / np.diff(u) <= 1 + 1e-9)
+        assert np.all(k <= u + 1 / n + 1e-12)
+
+
+def test_poisson_survival_forever_monte_carlo_for_t_squared():
+    # with n_t = 20 t^2 most extinctions happen early: by round 60 the simulated survival
+    # lies above the lower end of the bracket (up to sampling error)
+    rng = np.random.default_rng(np.random.SeedSequence(94))
+    G, R, lam = 60, 40_000, 0.1
+    n = sc.power(20, 2.0)(np.arange(1, G + 1))
+    rate = np.full(R, lam)
+    for nt in n:
+        rate = rng.poisson(nt * rate) / nt
+    low, high = th.poisson_survival_forever(sizes=n, lam=lam, tail=1 / (20 * G))
+    exact_G = th.poisson_survival_by_generation(sizes=n, lam=lam)[-1]
+    assert high == pytest.approx(exact_G)
+    assert_probability_matches(rate > 0, exact_G)
+    assert 0 < low < high
+
+
 # ------------------------------------------------ Bernoulli: exact survival and bracket
 @pytest.mark.parametrize("n, p", [(1, 0.3), (4, 0.2), (12, 0.05)])
 def test_bernoulli_survival_first_rounds_by_hand(n, p):

@@ -339,3 +339,16 @@ def test_gaussian_fresh_stationary_unbiased_threshold():
     stationary = th.gaussian_fresh_stationary_moments
     assert stationary(n=n, fresh=0.0, estimator="mle") == (0.0, 1.0)
     assert stationary(n=n, fresh=0.0, estimator="unbiased") == (1.0, np.inf)
+
+
+@pytest.mark.parametrize("estimator, ddof", [("mle", 0), ("unbiased", 1)])
+def test_tlog_schedule_typical_value_falls_like_a_power_of_log_T(estimator, ddof):
+    # n_t = ceil(n0 t ln(t+1)): E log sigma^2_T = -(2 - ddof) ln ln T / n0 + C + o(1); the
+    # remainder settles, its changes shrinking from decade to decade
+    n0 = 10
+    elog = th.log_variance_mean(sizes=sc.tlog(n0), estimator=estimator, generations=10**6)
+    T = np.array([10**2, 10**3, 10**4, 10**5, 10**6])
+    rest = elog[T] + (2 - ddof) * np.log(np.log(T)) / n0
+    changes = np.abs(np.diff(rest))
+    assert np.all(np.diff(changes) < 0) and changes[-1] < 2e-3
+    assert np.all(np.diff(elog[T]) < 0)  # and it keeps falling: collapse

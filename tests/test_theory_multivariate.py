@@ -34,3 +34,17 @@ def test_logdet_mean_starts_at_the_truth_and_adds_the_drifts():
     np.testing.assert_allclose(mean, logdet + np.concatenate(([0.0], np.cumsum(drifts))))
     var = th.mvn_logdet_variance(sizes=sizes, d=2)
     assert var[0] == 0.0 and np.all(np.diff(var) > 0)
+
+
+@pytest.mark.parametrize("d", [1, 2, 3, 5])
+@pytest.mark.parametrize("estimator, ddof", [("mle", 0), ("unbiased", 1)])
+def test_mvn_logdet_drift_is_negative_with_rate_d_d_plus_3_over_2(d, estimator, ddof):
+    # the log-determinant walk of the superlinear chapter: delta_d(n) < 0 for every
+    # n >= d + 1, and n delta_d(n) -> -(d (d + 3) / 2 - d ddof), with an O(1/n) error
+    n = np.arange(d + 1, 200_001)
+    drift = th.mvn_logdet_drift(n=n, d=d, estimator=estimator)
+    assert np.all(drift < 0)
+    limit = -(d * (d + 3) / 2 - d * ddof)
+    err = np.abs(n * drift - limit)
+    assert err[-1] < 10 * d**3 / n[-1]
+    assert err[-1] < err[len(n) // 100]

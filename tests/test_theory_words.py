@@ -204,3 +204,10 @@ def test_forgetting_median_and_mean_simulated():
     median = int(np.argmax(u >= 0.5))
     assert np.mean((T > 0) & (T <= median)) >= 0.5 - 4 * np.sqrt(0.25 / R)
     assert np.mean((T > 0) & (T <= median - 1)) < 0.5 + 4 * np.sqrt(0.25 / R)
+
+
+def test_forgetting_median_of_no_words_is_empty():
+    """An empty array of counts gives an empty array of rounds (not a reduction error)."""
+    out = th.word_forgetting_median(count=[])
+    assert out.shape == (0,) and out.dtype == np.int64
+    assert th.word_forgetting_median(count=np.ones((2, 0), dtype=int)).shape == (2, 0)

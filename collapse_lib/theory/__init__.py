@@ -38,6 +38,8 @@ Gaussian: the mean walk
 - :func:`joint_mean_variance` -- :math:`\operatorname{Var}\mu_t`, variance refitted too
 - :func:`prob_synthetic_beats_real` -- chance that synthetic rounds beat the real-only fit
 - :func:`prob_synthetic_beats_real_by_generation` -- the same along a schedule
+- :func:`shrunk_mean_moments` -- mean shrunk toward a fixed point: an autoregression
+- :func:`shrunk_mean_stationary` -- its stationary law for a constant size
 
 Gaussian: the variance walk
 ---------------------------
@@ -70,6 +72,7 @@ Bernoulli and Poisson
 - :func:`g_iterate` -- iterates of :math:`g(x) = 1 - e^{-x}` (Suresh et al.)
 - :func:`poisson_survival` -- :math:`P(\Lambda_t \ne 0)`, constant size
 - :func:`poisson_survival_by_generation` -- :math:`P(\Lambda_t \ne 0)`, any schedule
+- :func:`poisson_survival_forever` -- bracket on the chance of never dying out
 - :func:`poisson_rate_variance` -- :math:`\operatorname{Var}\lambda_t`, either scheme, fresh data
 - :func:`bernoulli_survival` -- :math:`P(P_t \ne 0)` or :math:`P(P_t \notin \{0, 1\})`, exact
 - :func:`bernoulli_survival_bracket` -- Suresh et al.'s bracket on the same probability
@@ -131,6 +134,7 @@ from ._bernoulli_poisson import (
     poisson_rate_variance,
     poisson_survival,
     poisson_survival_by_generation,
+    poisson_survival_forever,
 )
 from ._gaussian_law import (
     gaussian_sigma_halving_time_approx,
@@ -146,6 +150,8 @@ from ._gaussian_mean import (
     mean_walk_variance,
     prob_synthetic_beats_real,
     prob_synthetic_beats_real_by_generation,
+    shrunk_mean_moments,
+    shrunk_mean_stationary,
 )
 from ._gaussian_variance import (
     gaussian_fresh_moments,
@@ -196,6 +202,8 @@ __all__ = [
     "joint_mean_variance",
     "prob_synthetic_beats_real",
     "prob_synthetic_beats_real_by_generation",
+    "shrunk_mean_moments",
+    "shrunk_mean_stationary",
     # Gaussian: the variance walk
     "gaussian_variance_mean",
     "gaussian_variance_variance",
@@ -220,6 +228,7 @@ __all__ = [
     "g_iterate",
     "poisson_survival",
     "poisson_survival_by_generation",
+    "poisson_survival_forever",
     "poisson_rate_variance",
     "bernoulli_survival",
     "bernoulli_survival_bracket",

@@ -12,6 +12,8 @@ are in :mod:`collapse_lib.theory._wright_fisher`.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from scipy import stats
 
@@ -299,6 +301,70 @@ def poisson_survival_by_generation(*, sizes, generations=None, lam):
         nn = n[: G - j]
         y[j:] = -nn * np.expm1(-y[j:] / nn)
     return np.concatenate(([1.0], -np.expm1(-lam * y)))
+
+
+@_doc
+def poisson_survival_forever(*, sizes, generations=None, lam, tail):
+    r"""Bracket on the probability that a Poisson rate never dies out, any schedule (replace).
+
+    :math:`P(\Lambda_t \neq 0)` decreases in :math:`t`; its limit is the probability of
+    surviving forever. With :math:`u_t = 1/y_t^{(T)}` the recursion of
+    :func:`poisson_survival_by_generation` reads :math:`u_{t-1} = k_t(u_t)`,
+    :math:`k_t(u) = 1/\big(n_t(1 - e^{-1/(n_t u)})\big)`, started from :math:`u_T = 0`.
+    Each :math:`k_t` is increasing with slope :math:`(x/(2\sinh(x/2)))^2 \le 1`
+    (:math:`x = 1/(n_t u)`) and :math:`k_t(u) \le u + 1/n_t`. Starting the recursion later
+    therefore raises :math:`u_T` from 0 to at most the tail :math:`\sum_{t > G} 1/n_t`,
+    and raises :math:`1/y_0` by at most as much, so
+
+    .. math:: 1 - \exp\Big(-\frac{\lambda}{1/y_0^{(G)} + r_G}\Big)
+              \le P(\Lambda_t \neq 0 \text{ for all } t)
+              \le 1 - \exp\big(-\lambda\, y_0^{(G)}\big),
+
+    for any :math:`r_G \ge \sum_{t > G} 1/n_t`. One backward pass, :math:`O(G)`.
+
+    Parameters
+    ----------
+    %(sizes)s
+    lam : float
+        True rate :math:`\lambda > 0`.
+    tail : float
+        An upper bound :math:`r_G \ge 0` on :math:`\sum_{t > G} 1/n_t` (for example
+        :math:`\int_G^\infty dt/(n_0 t^p) = G^{1-p}/(n_0(p-1))` for
+        ``schedules.power(n0, p)``).
+
+    Returns
+    -------
+    tuple of float
+        ``(lower, upper)``; the upper end is :math:`P(\Lambda_G \neq 0)`.
+
+    See Also
+    --------
+    poisson_survival_by_generation : every round :math:`t \le G`.
+
+    References
+    ----------
+    Derived here, from the recursion that extends Suresh, Thangaraj and Khandavally's
+    (2025) [suresh2025] constant-size formula.
+
+    Examples
+    --------
+    For :math:`n_t = 10\,t^2` the tail beyond :math:`G` is below :math:`1/(10 G)`:
+
+    >>> from collapse_lib import theory
+    >>> from collapse_lib import schedules
+    >>> G = 10_000
+    >>> low, high = theory.poisson_survival_forever(
+    ...     sizes=schedules.power(10, 2), generations=G, lam=0.2, tail=1 / (10 * G))
+    >>> round(low, 5), round(high, 5)
+    (0.84665, 0.84668)
+    """
+    lam = _positive("lam", lam)
+    tail = _check_real("tail", tail, low=0.0)
+    n = _schedule(sizes, generations)
+    u = 0.0
+    for nt in n[::-1].tolist():  # u_{t-1} = 1 / (n_t (1 - exp(-1 / (n_t u_t)))), u_T = 0
+        u = 1.0 / nt if u == 0.0 else -1.0 / (nt * math.expm1(-1.0 / (nt * u)))
+    return -math.expm1(-lam / (u + tail)), -math.expm1(-lam / u)
 
 
 @_doc

@@ -185,7 +185,7 @@ def word_forgetting_median(*, count):
     _check_elements(3 * int(c.max(initial=1)) + 10, f"count={int(c.max(initial=1))}")
     target = np.log(2.0) / c
     g = [np.inf]
-    while g[-1] > target.min():
+    while g[-1] > target.min(initial=np.inf):
         g.append(-np.expm1(-g[-1]))
     # g is decreasing: the answer is the number of entries above the target.
     t = np.searchsorted(-np.asarray(g), -target, side="left")
