@@ -49,7 +49,8 @@ The same name means the same thing everywhere in the library:
      - the family constructors' argument names: :class:`Gaussian` ``(mu, sigma2)``,
        :class:`Bernoulli` ``(p)``, :class:`Poisson` ``(lam)``, :class:`Categorical`
        ``(probs)``, :class:`MultivariateGaussian` ``(mean, cov)``,
-       :class:`SpikeUniform` ``(theta)``, :class:`PowerLaw` ``(theta)``; theory
+       :class:`SpikeUniform` ``(theta)``, :class:`PowerLaw` ``(theta)``,
+       :class:`NGram` ``(sentences)``; theory
        functions take the truth under the same names.
    * - ``seed``
      - randomness: None, an int, a ``numpy.random.SeedSequence`` or a
@@ -70,13 +71,14 @@ from __future__ import annotations
 import importlib
 
 from . import schedules, theory
-from ._barzilai_shamir import BarzilaiShamirSpike
+from ._barzilai_shamir import BarzilaiShamirLadder, BarzilaiShamirSpike
 from ._categorical import Categorical
 from ._discrete import Bernoulli, Poisson
 from ._empirical import empirical_resampling
 from ._families import Family
 from ._gaussian import Gaussian
 from ._multivariate import MultivariateGaussian
+from ._ngram import NGram
 from ._power import PowerLaw
 from ._rng import CHUNK
 from ._run import Run
@@ -103,7 +105,9 @@ __all__ = [
     "MultivariateGaussian",
     "SpikeUniform",
     "PowerLaw",
+    "BarzilaiShamirLadder",
     "BarzilaiShamirSpike",
+    "NGram",
     # modules
     "theory",
     "schedules",

