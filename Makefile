@@ -10,6 +10,7 @@
 #   make test-fast  lint, then skip the slow, book-build and browser tests
 #   make lint       ruff lint and format check
 #   make lab        open the chapters as notebooks in JupyterLab
+#   make lab-latency  measure the explorers' latency in JupyterLab (quiet machine)
 #   make clean      remove build products (keeps .venv and node_modules)
 #
 # Needs python3 (3.11.5 or newer, with venv), make and npm; the PDFs need TeX Live
@@ -36,14 +37,14 @@ LIB_HASH = $(shell find collapse_lib benchmarks -type f \( -name '*.py' -o -name
 	-not -path '*/__pycache__/*' -print0 | LC_ALL=C sort -z | xargs -0 cat | sha256sum | cut -c1-16)
 
 .PHONY: book student student-notebooks pdf student-pdf tex-check handout-requirements \
-	setup vendor test test-fast lint lab clean help
+	setup git-filter vendor test test-fast lint lab lab-latency clean help
 
 help:
-	@sed -n '3,18p' Makefile
+	@sed -n '3,19p' Makefile
 
 # --- environment -------------------------------------------------------------------
 
-setup: $(VENV)/.stamp-setup node_modules/.stamp-npm
+setup: $(VENV)/.stamp-setup node_modules/.stamp-npm git-filter
 
 # The interpreter is checked first: the pinned lock needs Python 3.11 and the book
 # build 3.11.5 (requires-python in pyproject.toml), and pip's own error is cryptic.
@@ -53,6 +54,19 @@ $(VENV)/.stamp-setup: requirements/lock.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements/lock.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $@
+
+# The nbstripout git filter (.gitattributes names it for chapters/*.ipynb): a notebook
+# saved with outputs in JupyterLab is committed without them, cell ids kept. The command
+# is relative to the working tree, so every clone or worktree uses its own .venv.
+# Outside a git repository (an unpacked archive) there is nothing to install.
+NBSTRIPOUT := $(BIN)/python -m nbstripout --keep-id
+git-filter:
+	@if git rev-parse --git-dir >/dev/null 2>&1; then \
+	  git config filter.nbstripout.clean "$(NBSTRIPOUT)" && \
+	  git config filter.nbstripout.smudge cat && \
+	  git config diff.ipynb.textconv "$(NBSTRIPOUT) -t" && \
+	  echo "git filter nbstripout installed for chapters/*.ipynb (see .gitattributes)"; \
+	fi
 
 $(VENV)/.stamp-lab: $(VENV)/.stamp-setup requirements/lab.txt
 	$(BIN)/python -m pip install --quiet -c requirements/lock.txt -r requirements/lab.txt
@@ -116,8 +130,16 @@ $(HANDOUT_VENV)/.stamp: requirements/handout-build.txt
 	$(HANDOUT_VENV)/bin/python -m pip install --quiet -r requirements/handout-build.txt
 	@touch $@
 
-student-notebooks: $(HANDOUT_VENV)/.stamp
-	$(HANDOUT_VENV)/bin/python tools/handout.py $(HANDOUT_ZIP)
+# The notebooks are first turned into plain Markdown with the numbers and outputs of the
+# book's build (tools/plain_notebook.py, in .venv), then packed in the small venv.
+# HANDOUT_EXECUTED names another build's executed notebooks (no `make book` then).
+HANDOUT_EXECUTED ?= _build/jupyter_execute
+HANDOUT_PLAIN ?= _build/handout-notebooks
+student-notebooks: $(if $(filter _build/jupyter_execute,$(HANDOUT_EXECUTED)),book,setup) \
+		$(HANDOUT_VENV)/.stamp
+	rm -rf $(HANDOUT_PLAIN)
+	$(BIN)/python tools/plain_notebook.py $(HANDOUT_EXECUTED) $(HANDOUT_PLAIN)
+	$(HANDOUT_VENV)/bin/python tools/handout.py $(HANDOUT_ZIP) --notebooks $(HANDOUT_PLAIN)
 
 # Refresh requirements/handout.txt after a change of the lock: resolve the hand-out's
 # packages in a fresh environment, constrained to the versions of lock.txt and lab.txt.
@@ -155,7 +177,8 @@ student-pdf: tex-check student
 
 # --- tests -------------------------------------------------------------------------
 
-test: setup vendor lint
+# The JupyterLab test (tests/test_lab.py) needs the Lab extras of `make lab`.
+test: setup vendor lint $(VENV)/.stamp-lab
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-fast: setup lint
@@ -168,11 +191,18 @@ lint: setup
 	$(BIN)/ruff format --check .
 
 # --- notebooks -----------------------------------------------------------------------
-# jupytext (in the lock) lets JupyterLab open chapters/*.md directly as notebooks.
+# JupyterLab on chapters/ with the book's Lab configuration (jupyter/, see tools/lab.py):
+# a double-click opens chapters/NAME.md as a notebook (jupytext), jupyterlab-myst renders
+# the MyST directives, roles, math and the {eval} numbers, the explorers are live.
 
 LAB_ARGS ?=
 lab: $(VENV)/.stamp-lab
-	$(BIN)/jupyter lab --notebook-dir=chapters $$([ "$$(id -u)" = 0 ] && echo --allow-root) $(LAB_ARGS)
+	$(BIN)/python tools/lab.py $(LAB_ARGS)
+
+# Live-explorer latency in JupyterLab and Chromium (benchmarks/lab_latency.py); run it on
+# a quiet machine: it writes benchmarks/lab_latency.json, shown in the benchmarks appendix.
+lab-latency: $(VENV)/.stamp-lab
+	$(BIN)/python benchmarks/lab_latency.py
 
 clean:
 	rm -rf _build $(VENDOR) .pytest_cache tests/artifacts

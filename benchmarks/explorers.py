@@ -109,12 +109,17 @@ def main(argv=None) -> None:
         results["chapters"][chapter.stem] = measure(chapter, args.repeat)
         print(f"{chapter.stem}: done", file=sys.stderr)
     results["load_end"] = os.getloadavg()[0]
-    print(format_table(results))
+    write_results(results, args.output, format_table(results))
+
+
+def write_results(results: dict, output: str, table: str) -> None:
+    """Print ``table``, then write ``results`` as JSON to ``output`` (``"-"``: stdout)."""
+    print(table)
     text = json.dumps(results, indent=2)
-    if args.output == "-":
+    if output == "-":
         print(text)
     else:
-        Path(args.output).write_text(text + "\n")
+        Path(output).write_text(text + "\n")
 
 
 if __name__ == "__main__":

@@ -6,10 +6,12 @@ listed strings). It works in two modes:
 
 ``"live"``
     In a running kernel (JupyterLab, classic notebook) every change of a control
-    redraws the figure into one ``Image`` widget. Beyond ``plot`` itself an update
-    costs one matplotlib draw, a 64-colour PNG encoding (a few milliseconds) and
-    one message to the browser. Sliders report a value when released
-    (``continuous_update=False``), so dragging does not queue up redraws.
+    shows the frame of the new values in one ``Image`` widget. A frame costs ``plot``
+    itself, one matplotlib draw and a 64-colour PNG encoding; frames are kept by
+    their tuple of values, and a background thread draws the rest of the grid
+    ahead of the reader, nearest to the current values first, so a move usually
+    costs only the widget messages (one each way). Sliders report a value when
+    released (``continuous_update=False``), so dragging does not queue up redraws.
 ``"static"``
     In the built HTML book there is no kernel. The explorer then draws one frame
     per point of the control grid :math:`V_1 \\times \\dots \\times V_k` up front
@@ -34,6 +36,7 @@ import itertools
 import math
 import numbers
 import os
+import threading
 from collections.abc import Callable, Mapping, Sequence
 
 import ipywidgets
@@ -58,6 +61,8 @@ DPI = 80
 
 _MODES = ("auto", "live", "static")
 _PALETTE_COLORS = 64
+#: Frames a live explorer draws ahead of the reader (the whole grid if it is smaller).
+_PREFETCH_FRAMES = 200
 _TEX_MARKERS = ("$", "\\(", "\\[")
 
 
@@ -179,6 +184,9 @@ class Explorer(ipywidgets.VBox):
         if self.frames:
             display(_static_frame_bundle(self), raw=True)
         display(self._repr_mimebundle_(), raw=True)
+        # live: once a reader sees the explorer, draw the frames of its next moves
+        if getattr(self, "_live", None) is not None:
+            self._live.prefetch()
 
     def _first_frame(self):
         return self.frames[tuple(c.value for c in self.controls.values())]
@@ -281,27 +289,11 @@ def explore(
 
     widgets = {s.name: s.widget(continuous_update=(mode == "static")) for s in specs}
     if mode == "live":
-        # Later redraws reuse the axes positions the layout engine found, as long as no
-        # tick label got longer than it was then; otherwise the layout runs again.
-        layout = {}
-
-        def draw_live(values, reuse):
-            png = _render_png(
-                fig, canvas, plot, values, positions=layout["positions"] if reuse else None
-            )
-            labels = _tick_label_lengths(fig)
-            if reuse and not _fits(labels, layout["labels"]):
-                return draw_live(values, reuse=False)
-            if not reuse:
-                layout.update(positions=[ax.get_position() for ax in fig.axes], labels=labels)
-            return png
-
-        names = [s.name for s in specs]
-        figure = image(draw_live(dict(zip(names, (s.values[s.index] for s in specs))), False))
+        live = _LiveFrames(specs, fig, canvas, plot)
+        figure = image(live.frame(tuple(s.values[s.index] for s in specs)))
 
         def update(_change):
-            values = dict(zip(names, (w.value for w in widgets.values())))
-            figure.value = draw_live(values, reuse=True)
+            figure.value = live.frame(tuple(w.value for w in widgets.values()))
 
         for w in widgets.values():
             w.observe(update, names="value")
@@ -310,7 +302,123 @@ def explore(
         frames = _static_frames(specs, draw)
         figure, links = _nested_stacks(specs, list(widgets.values()), frames, image)
     figure.add_class("collapse-explorer-figure")
-    return Explorer(mode, widgets, figure, frames, links, header, title)
+    explorer = Explorer(mode, widgets, figure, frames, links, header, title)
+    explorer._live = live if mode == "live" else None
+    return explorer
+
+
+class _CellActivity:
+    """Whether the IPython shell is running a cell (set by its pre/post_run_cell events).
+
+    Background drawing waits while a cell runs, so that drawing ahead never slows down
+    the reader's own cells (a notebook run from the top draws ahead once it has finished).
+    Outside IPython no cell ever runs.
+    """
+
+    def __init__(self):
+        self.idle = threading.Event()
+        self.idle.set()
+        self._shell = None
+
+    def watch(self):
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        if shell is None or shell is self._shell:
+            return
+        self._shell = shell
+        shell.events.register("pre_run_cell", lambda *_: self.idle.clear())
+        shell.events.register("post_run_cell", lambda *_: self.idle.set())
+        if getattr(shell.displayhook, "exec_result", None) is not None:
+            self.idle.clear()  # displayed from a running cell: busy until it ends
+
+
+_cells = _CellActivity()
+
+
+class _LiveFrames:
+    """The frames of a live explorer: drawn when asked for, kept, and drawn ahead.
+
+    A frame is keyed by the tuple of control values. ``frame(values)`` returns the kept
+    frame or draws it at once. ``prefetch()`` (called when the explorer is displayed)
+    starts a background thread that draws the other points of the grid, nearest to the
+    last point asked for first (at most :data:`_PREFETCH_FRAMES`), while no cell runs
+    (:class:`_CellActivity`), so that a reader's next move usually finds its frame ready
+    and costs only the widget messages. One lock serialises every draw: there is
+    one figure, and matplotlib is not thread-safe; a move that finds no frame waits for
+    at most the one background draw under way.
+
+    Later redraws reuse the axes positions the layout engine found for the first one, as
+    long as no tick label got longer than it was then; otherwise the layout runs again.
+    """
+
+    def __init__(self, specs, fig, canvas, plot):
+        self._specs = specs
+        self._fig, self._canvas, self._plot = fig, canvas, plot
+        self._names = [s.name for s in specs]
+        self._lock = threading.Lock()
+        self._frames = {}
+        self._layout = {}
+        self._last = tuple(s.values[s.index] for s in specs)
+        self._thread = None
+
+    def frame(self, values):
+        """The PNG of the grid point ``values`` (a tuple in control order)."""
+        self._last = values
+        png = self._frames.get(values)
+        if png is None:
+            with self._lock:
+                png = self._frames.get(values) or self._draw(values)
+        return png
+
+    def _draw(self, values):
+        reuse = bool(self._layout)
+        png = _render_png(
+            self._fig,
+            self._canvas,
+            self._plot,
+            dict(zip(self._names, values)),
+            positions=self._layout["positions"] if reuse else None,
+        )
+        labels = _tick_label_lengths(self._fig)
+        if reuse and not _fits(labels, self._layout["labels"]):
+            self._layout.clear()
+            return self._draw(values)
+        if not reuse:
+            self._layout.update(
+                positions=[ax.get_position() for ax in self._fig.axes], labels=labels
+            )
+        self._frames[values] = png
+        return png
+
+    def prefetch(self):
+        """Draw the rest of the grid in a background (daemon) thread, once."""
+        if self._thread is None:
+            _cells.watch()
+            self._thread = threading.Thread(
+                target=self._prefetch, name="explorer-prefetch", daemon=True
+            )
+            self._thread.start()
+
+    def _prefetch(self):
+        grid = list(itertools.product(*(s.values for s in self._specs)))
+        index = [{v: i for i, v in enumerate(s.values)} for s in self._specs]
+
+        def distance(point):
+            return sum(abs(idx[a] - idx[b]) for idx, a, b in zip(index, point, self._last))
+
+        while len(self._frames) < min(len(grid), _PREFETCH_FRAMES):
+            todo = [p for p in grid if p not in self._frames]
+            if not todo:
+                return
+            _cells.idle.wait()
+            point = min(todo, key=distance)
+            with self._lock:
+                if point not in self._frames:
+                    try:
+                        self._draw(point)
+                    except Exception:  # the reader sees the error when asking for it
+                        return
 
 
 def _validate_controls(controls, defaults):

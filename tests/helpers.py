@@ -55,6 +55,28 @@ def notebook_chapters() -> list[Path]:
     return sorted(p for p in CHAPTERS.glob("*.md") if "jupytext" in front_matter(p))
 
 
+#: Titles of numbered statements in the HTML book: "Theorem 1.1", "Exercise 3.2", ...
+NUMBERED = re.compile(r"^(Theorem|Proposition|Lemma|Corollary|Definition|Exercise) \d+(\.\d+)*$")
+
+
+def html_numbered(html: Path, names: list[str]) -> dict[str, list[str]]:
+    """Per page of ``names`` (``chapters/intro``), the numbered statements of the HTML
+    book in ``html`` ("Theorem 1.1", ...), in page order."""
+    from bs4 import BeautifulSoup
+
+    found = {}
+    for name in names:
+        soup = BeautifulSoup((html / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
+        numbers = []
+        for span in soup.select(".admonition-title .caption-number, .admonition-title"):
+            text = " ".join(span.get_text(" ", strip=True).split())
+            match = re.match(r"(\w+ \d+(?:\.\d+)*)", text)
+            if match and NUMBERED.match(match[1]):
+                numbers.append(match[1])
+        found[name] = list(dict.fromkeys(numbers))
+    return found
+
+
 def toc_files(toc: dict) -> list[str]:
     """Every document named in a jb-book ``_toc.yml`` (root first)."""
     files = [toc["root"]]

@@ -29,7 +29,7 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
-from helpers import PROBES, ROOT, squash, tool
+from helpers import NUMBERED, PROBES, ROOT, html_numbered, squash, tool
 
 import collapse_lib
 
@@ -144,12 +144,19 @@ def test_handout_names_follow_the_reading_order():
 
 
 @pytest.fixture(scope="module")
-def handout(tmp_path_factory) -> dict:
-    """The archive built by ``make student-notebooks`` with a fresh small venv, unpacked."""
+def handout(tmp_path_factory, built_book) -> dict:
+    """The archive built by ``make student-notebooks`` with a fresh small venv, unpacked.
+
+    Its notebooks take their numbers and outputs from the session's book build.
+    """
     out = tmp_path_factory.mktemp("handout")
     archive, venv = out / "student-notebooks.zip", out / "build-venv"
+    executed = built_book.parent / "jupyter_execute"
     proc = subprocess.run(
-        ["make", "student-notebooks", f"HANDOUT_VENV={venv}", f"HANDOUT_ZIP={archive}"],
+        [
+            *("make", "student-notebooks", f"HANDOUT_VENV={venv}", f"HANDOUT_ZIP={archive}"),
+            *(f"HANDOUT_EXECUTED={executed}", f"HANDOUT_PLAIN={out / 'plain'}"),
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -203,6 +210,43 @@ def test_handout_contents(handout):
         assert all(
             not c.outputs and c.execution_count is None for c in nb.cells if c.cell_type == "code"
         )
+        _assert_plain_markdown(nb, path.name)
+    for name in names:  # the executed twins: outputs of the build, still no solution
+        nb = nbformat.read(folder / "executed" / name, as_version=4)
+        nbformat.validate(nb)
+        assert any(c.outputs for c in nb.cells if c.cell_type == "code"), name
+        text = squash(json.dumps(nb.cells))
+        assert "{solution" not in text
+        stem = name.split("_", 1)[1][: -len(".ipynb")]
+        assert not [p for p in PROBES.get(stem, []) if squash(p) in text]
+        _assert_plain_markdown(nb, f"executed/{name}")
+
+
+@pytest.mark.slow
+def test_handout_numbers_are_those_of_the_book(handout, built_book):
+    """Theorems, propositions, lemmas, definitions and exercises carry the HTML book's
+    numbers, in the same order."""
+    names = tool("handout").handout_names(tool("handout").notebook_chapters(ROOT))
+    for name in names:
+        stem = name.split("_", 1)[1][: -len(".ipynb")]
+        (book,) = html_numbered(built_book, [f"chapters/{stem}"]).values()
+        nb = nbformat.read(handout["folder"] / name, as_version=4)
+        markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+        titles = re.findall(r"(?<=\*\*)(\w+ \d+(?:\.\d+)*)", markdown)
+        ours = list(dict.fromkeys(t for t in titles if NUMBERED.match(t)))
+        assert ours == book, (name, ours, book)
+
+
+#: MyST that Jupyter without the MyST extension would show raw.
+_RAW_MYST = ("{eval}", "{glue", "```{", ":::{", "{prf:", ":label:", "{exercise", "{numref}", "{eq}")
+
+
+def _assert_plain_markdown(nb, name):
+    markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    raw = [s for s in _RAW_MYST if s in markdown]
+    assert not raw, f"{name}: raw MyST {raw}"
+    if "Exercises" in markdown:
+        assert re.search(r"\*\*Exercise (\d+\.)?\d+", markdown), f"{name}: unnumbered exercises"
 
 
 @pytest.mark.slow

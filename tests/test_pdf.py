@@ -30,13 +30,11 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from helpers import PROBES, ROOT, toc_files, tool
+from helpers import PROBES, ROOT, html_numbered, toc_files, tool
 
 pytestmark = pytest.mark.book
 
 TOC = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-#: Titles of numbered statements in the HTML book: "Theorem 1.1", "Exercise 3.2", ...
-_NUMBERED = re.compile(r"^(Theorem|Proposition|Lemma|Corollary|Definition|Exercise) \d+(\.\d+)*$")
 
 
 def _pdf(latex: Path) -> Path:
@@ -121,21 +119,6 @@ def _outline_titles(latex: Path) -> list[str]:
     return titles
 
 
-def _html_numbered(html: Path) -> dict[str, list[str]]:
-    """Per page, the numbered statements of the HTML book ("Theorem 1.1", ...)."""
-    found = {}
-    for name in toc_files(TOC):
-        soup = BeautifulSoup((html / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
-        numbers = []
-        for span in soup.select(".admonition-title .caption-number, .admonition-title"):
-            text = " ".join(span.get_text(" ", strip=True).split())
-            match = re.match(r"(\w+ \d+(?:\.\d+)*)", text)
-            if match and _NUMBERED.match(match[1]):
-                numbers.append(match[1])
-        found[name] = list(dict.fromkeys(numbers))
-    return found
-
-
 @pytest.mark.parametrize("edition", ["instructor", "student"])
 def test_latex_log_is_clean(built_pdf, built_student_pdf, edition):
     latex = built_pdf if edition == "instructor" else built_student_pdf
@@ -175,7 +158,7 @@ def test_every_chapter_is_in_the_pdf(built_book, built_pdf, built_student_pdf, e
 
 
 def test_numbered_statements_have_the_numbers_of_the_html_book(built_book, instructor_text):
-    numbered = _html_numbered(built_book)
+    numbered = html_numbered(built_book, toc_files(TOC))
     assert sum(len(v) for v in numbered.values()) >= 40
     assert any(n.startswith("Theorem 1.") for n in numbered["chapters/random_walk"])
     missing = [

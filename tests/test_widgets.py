@@ -86,6 +86,45 @@ def test_live_redraws_on_every_change():
     assert w.frames == {} and w.links == ()
 
 
+def test_live_frames_are_kept_and_drawn_ahead_once_displayed():
+    plot = Recorder()
+    w = explore(plot, {"n": [10, 20, 50], "scheme": ["replace", "accumulate"]}, mode="live")
+    w.controls["n"].value = 50
+    w.controls["n"].value = 20  # drawn before: kept, not drawn again
+    assert plot.calls == [{"n": 20, "scheme": "replace"}, {"n": 50, "scheme": "replace"}]
+    with capture_output():
+        w._ipython_display_()  # a reader sees it: the rest of the grid is drawn ahead
+    w._live._thread.join(timeout=60)
+    assert not w._live._thread.is_alive()
+    assert len(plot.calls) == 6
+    assert {tuple(c.values()) for c in plot.calls} == {
+        (n, s) for n in (10, 20, 50) for s in ("replace", "accumulate")
+    }
+    w.controls["scheme"].value = "accumulate"
+    w.controls["n"].value = 10
+    assert len(plot.calls) == 6  # every move found its frame ready
+    assert w.figure.value == w._live._frames[(10, "accumulate")]
+
+
+def test_live_frames_are_drawn_ahead_only_between_cells():
+    """Drawing ahead waits while a cell runs: it never slows down the reader's cells."""
+    shell = InteractiveShell.instance()
+    plot = Recorder()
+    shell.user_ns.update(explore=explore, plot=plot)
+    result = shell.run_cell(
+        "import time\n"
+        "w = explore(plot, {'n': [1, 2, 3]}, mode='live')\n"
+        "w._ipython_display_()\n"
+        "time.sleep(0.5)\n"
+        "calls_in_cell = len(plot.calls)\n"
+    )
+    assert result.success, result.error_in_exec
+    assert shell.user_ns["calls_in_cell"] == 1  # only the starting frame while it ran
+    thread = shell.user_ns["w"]._live._thread
+    thread.join(timeout=60)
+    assert not thread.is_alive() and len(plot.calls) == 3
+
+
 def test_live_update_time():
     """Time per update at the settings of a typical chapter explorer (reported, not asserted)."""
     n_values = [5, 10, 20, 50, 100, 200]

