@@ -4,6 +4,10 @@ Every chapter is executed in a fresh kernel in *live* mode (as in JupyterLab), t
 each control of each explorer on the page is moved one step from its default and back,
 several times; the time from setting the control to having the new figure (the
 explorer's callback simulates, draws and encodes the PNG synchronously) is recorded.
+A live explorer keeps the frames it has drawn and draws ahead in the background while no
+cell runs; the probe empties those caches before every move (and runs as a cell, which
+pauses the drawing ahead), so the times are those of a move that finds no frame ready:
+the simulation and the drawing, the cost the frame cache hides.
 
 Usage::
 
@@ -30,12 +34,16 @@ RESULTS = Path(__file__).resolve().parent / "explorers.json"
 #: Code run in the chapter's kernel after the chapter itself.
 _PROBE = r"""
 import gc, json, statistics, time
-from collapse_lib.widgets import Explorer
+from collapse_lib.widgets import Explorer, _LiveFrames
+
+_caches = [o for o in gc.get_objects() if isinstance(o, _LiveFrames)]
 
 def _time_move(widget, step, repeat):
     times = []
     for _ in range(repeat):
         for delta in (step, -step):
+            for _cache in _caches:  # a move that finds no frame ready
+                _cache._frames.clear()
             t0 = time.perf_counter()
             widget.index = widget.index + delta
             times.append(time.perf_counter() - t0)
