@@ -22,11 +22,48 @@ import pytest
 from helpers import ROOT, build_book, notebook_chapters, student_edition, tool, unavailable
 from hypothesis import settings
 
+try:
+    from playwright.sync_api import sync_playwright
+except ImportError:
+    sync_playwright = None
+
 # Property tests draw new examples on every local run; in CI they are derandomized, so a
 # CI run is reproducible (a failure found locally is replayed from the example database).
 settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI") == "true":
     settings.load_profile("ci")
+
+
+#: Debian's Chromium, driven by Playwright (never a downloaded browser).
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Debian Chromium for every browser test of the session (book and Lab).
+
+    Playwright's sync API runs one event loop per thread, so the session starts it once.
+    """
+    if sync_playwright is None:
+        unavailable("playwright is not installed")
+    if not CHROMIUM.exists():
+        unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
 
 
 def pytest_generate_tests(metafunc):

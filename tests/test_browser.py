@@ -31,33 +31,18 @@ from helpers import (
     solution_regions,
     stems,
     text_outside_chapters,
-    unavailable,
 )
 from PIL import Image, ImageStat
 
 try:
     from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
-    from playwright.sync_api import sync_playwright
 except ImportError:
-    PlaywrightTimeoutError = sync_playwright = None
+    PlaywrightTimeoutError = None
 
 pytestmark = pytest.mark.browser
 
 BOOK = Path(__file__).resolve().parents[1]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-default-apps",
-    "--disable-extensions",
-]
 #: Largest page (HTML with the embedded explorer frames) the book may ship.
 PAGE_BYTES = 5_000_000
 #: How long a page may take to render its widgets and math after loading.
@@ -104,19 +89,6 @@ SOLUTION_PAGES = [d for d in PAGES if _SOLUTION_DIRECTIVE.search(_source(d))]
 
 
 # --------------------------------------------------------------------------- fixtures
-
-
-@pytest.fixture(scope="session")
-def chromium():
-    """A headless Debian Chromium driven by Playwright (never a downloaded browser)."""
-    if sync_playwright is None:
-        unavailable("playwright is not installed")
-    if not CHROMIUM.exists():
-        unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -30,14 +30,8 @@ from nbclient import NotebookClient
 
 from collapse_lib.book import EVAL_ROLE, read_published
 
-try:
-    from playwright.sync_api import sync_playwright
-except ImportError:
-    sync_playwright = None
-
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
 #: intro: explorer with a slider and toggle buttons, exercises; random_walk: theorems.
 LAB_CHAPTERS = ("intro", "random_walk")
 #: Seconds the numbers may take to appear once every code cell has run.
@@ -50,22 +44,16 @@ _KNOWN_CONSOLE = re.compile(r"^Cross reference target was not found")
 
 
 @pytest.fixture(scope="module")
-def lab_page(tmp_path_factory):
-    """A Chromium page on a running JupyterLab of the book (chapters of LAB_CHAPTERS)."""
-    if sync_playwright is None:
-        unavailable("playwright is not installed")
+def lab_page(chromium):
+    """A Chromium page (the session's browser) on a running JupyterLab of the book."""
     for module in ("jupyterlab", "jupyterlab_myst", "jupytext"):
         if importlib.util.find_spec(module) is None:
             unavailable(f"{module} is not installed in this venv (make lab installs it)")
-    if not __import__("pathlib").Path(CHROMIUM).exists():
-        unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
     lab = tool("lab")
     errors: list[str] = []
-    with lab.running_lab(list(LAB_CHAPTERS)) as (url, _root), sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
-        )
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    with lab.running_lab(list(LAB_CHAPTERS)) as (url, _root):
+        context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
 
         def console(message):
             if message.type == "error" and not _KNOWN_CONSOLE.match(message.text):
@@ -76,7 +64,7 @@ def lab_page(tmp_path_factory):
         driver = lab.LabPage(page, url)
         driver.errors = errors
         yield driver
-        browser.close()
+        context.close()  # the session's browser stays open for the other tests
 
 
 @contextlib.contextmanager
